@@ -1,0 +1,22 @@
+package io.postmortembridge;
+
+import org.apache.camel.main.Main;
+
+/** Starts the service from the directory holding {@code routes/} and {@code config/}. */
+public final class Application {
+
+    private Application() {
+    }
+
+    public static void main(String... args) throws Exception {
+        create().run(args);
+    }
+
+    /** The service as it runs: configuration from {@code config/}, routes from {@code routes/}. */
+    public static Main create() {
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations("file:config/application.properties");
+        main.configure().addConfiguration(BridgeConfiguration.class);
+        return main;
+    }
+}

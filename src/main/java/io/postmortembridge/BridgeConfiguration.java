@@ -1,0 +1,88 @@
+package io.postmortembridge;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import io.postmortembridge.http.CamelVendorHttp;
+import io.postmortembridge.incident.pagerduty.PagerDutyEnricher;
+import io.postmortembridge.incident.pagerduty.PagerDutySignature;
+import io.postmortembridge.incident.pagerduty.PagerDutyWebhook;
+import io.postmortembridge.incident.pagerduty.PagerDutyWebhookParser;
+import io.postmortembridge.incidentlog.Database;
+import io.postmortembridge.incidentlog.IncidentLog;
+import io.postmortembridge.incidentlog.Outbox;
+import io.postmortembridge.jira.DryRunPostmortemPublisher;
+import io.postmortembridge.jira.JiraPostmortemPublisher;
+import io.postmortembridge.jira.JiraRequests;
+import io.postmortembridge.postmortem.Postmortems;
+
+/**
+ * Binds the beans the routes in {@code routes/} call, from {@code config/application.properties}
+ * and the environment. Everything the routes name by {@code ref} is bound here.
+ */
+public final class BridgeConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeConfiguration.class);
+
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        Settings settings = Settings.read(key -> camel.getPropertiesComponent().resolveProperty(key).orElse(""));
+        Clock clock = Clock.systemUTC();
+        ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule());
+
+        Database database = Database.open(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword());
+        camel.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                database.close();
+            }
+        });
+        Outbox outbox = new Outbox(database.jdbi(), clock, settings.outbox());
+        IncidentLog log = new IncidentLog(database.jdbi(), outbox, clock);
+        int retried = outbox.retryParked();
+        if (retried > 0) {
+            LOG.info("Retrying {} task(s) that had stopped on an error before this start", retried);
+        }
+
+        ProducerTemplate producer = camel.createProducerTemplate();
+        Registry registry = camel.getRegistry();
+        registry.bind("incidentLogHealth", new IncidentLogHealthCheck(log));
+        registry.bind("outbox", outbox);
+        registry.bind("pagerDutyWebhook", new PagerDutyWebhook(
+                settings.pagerDutySecrets().isEmpty() ? null : new PagerDutySignature(settings.pagerDutySecrets()),
+                new PagerDutyWebhookParser(json), log));
+        registry.bind("pagerDutyEnricher", new PagerDutyEnricher(
+                settings.pagerDutyApiToken().isEmpty() ? null
+                        : new CamelVendorHttp(producer, "direct:pagerduty-api", "PagerDuty", clock),
+                log, json));
+        registry.bind("postmortems", new Postmortems(log, settings.drafts()));
+        registry.bind("postmortemPublisher", settings.jira().dryRun()
+                ? new DryRunPostmortemPublisher(Path.of(settings.dryRunDirectory()),
+                        new JiraRequests(settings.jira(), json), log)
+                : new JiraPostmortemPublisher(new CamelVendorHttp(producer, "direct:jira-api", "Jira", clock),
+                        settings.jira(), log, json));
+
+        if (settings.jira().dryRun()) {
+            LOG.warn("Dry-run: JIRA_BASE_URL is not set, so drafts are written under {} and no Jira issue is created",
+                    settings.dryRunDirectory());
+        }
+        if (settings.pagerDutySecrets().isEmpty()) {
+            LOG.warn("PAGERDUTY_WEBHOOK_SECRET is not set: PagerDuty webhook signatures are NOT checked. This is "
+                    + "allowed in dry-run only; set the secret before pointing a real subscription here");
+        }
+        if (settings.pagerDutyApiToken().isEmpty()) {
+            LOG.info("PAGERDUTY_API_TOKEN is not set: timelines are drawn from webhook events alone");
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.postmortembridge;
+
+import java.net.URI;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Period;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.postmortembridge.incidentlog.OutboxSettings;
+import io.postmortembridge.jira.JiraSettings;
+import io.postmortembridge.postmortem.DraftSettings;
+
+/**
+ * The service's settings, read once at start from {@code config/application.properties} (where
+ * secrets come from the environment) and checked: a setting that cannot work stops the start with
+ * a message naming the setting, rather than failing on the first incident.
+ */
+record Settings(
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        List<String> pagerDutySecrets,
+        String pagerDutyApiToken,
+        JiraSettings jira,
+        DraftSettings drafts,
+        String dryRunDirectory,
+        OutboxSettings outbox) {
+
+    private static final Pattern PROJECT_KEY = Pattern.compile("[A-Z][A-Z0-9_]{0,254}");
+    /** Fields the service sets itself; extra fields may not replace them. */
+    private static final Set<String> OWN_FIELDS = Set.of("project", "issuetype", "summary", "description", "labels",
+            "priority");
+
+    /** @param property resolves a property, "" when unset */
+    static Settings read(Function<String, String> property) {
+        JiraSettings jira = jira(property);
+        List<String> secrets = list(property.apply("pagerduty.webhook-secret"));
+        if (secrets.isEmpty() && !jira.dryRun()) {
+            throw new IllegalArgumentException("PAGERDUTY_WEBHOOK_SECRET is not set. With Jira configured the service "
+                    + "refuses unsigned webhooks: set it to the secret of the PagerDuty webhook subscription "
+                    + "(several, comma-separated, while rotating)");
+        }
+        url("pagerduty.api-url (PAGERDUTY_API_URL)", property.apply("pagerduty.api-url"));
+        return new Settings(
+                required(property, "database.url", "DATABASE_URL"),
+                property.apply("database.user"),
+                property.apply("database.password"),
+                secrets,
+                property.apply("pagerduty.api-token").strip(),
+                jira,
+                new DraftSettings(
+                        period(property, "postmortem.follow-up-after"),
+                        zone(property, "postmortem.time-zone"),
+                        bool(property, "postmortem.show-responder-names"),
+                        duration(property, "postmortem.change-window")),
+                required(property, "postmortem.dry-run-directory", null),
+                new OutboxSettings(
+                        positive(property, "outbox.batch-size"),
+                        duration(property, "outbox.lease"),
+                        duration(property, "outbox.initial-backoff"),
+                        duration(property, "outbox.max-backoff")));
+    }
+
+    private static JiraSettings jira(Function<String, String> property) {
+        String baseUrl = property.apply("jira.base-url").strip();
+        String project = required(property, "jira.postmortem-project", "JIRA_POSTMORTEM_PROJECT");
+        if (!PROJECT_KEY.matcher(project).matches()) {
+            throw new IllegalArgumentException("JIRA_POSTMORTEM_PROJECT must be a Jira project key such as PM or "
+                    + "OPS_REVIEW (upper-case letters, digits, underscore), not '" + project + "'");
+        }
+        if (!baseUrl.isEmpty()) {
+            url("jira.base-url (JIRA_BASE_URL)", baseUrl);
+            if (property.apply("jira.email").isBlank() || property.apply("jira.api-token").isBlank()) {
+                throw new IllegalArgumentException("JIRA_BASE_URL is set, so JIRA_EMAIL and JIRA_API_TOKEN are needed "
+                        + "too: the email of the Atlassian account and one of its API tokens (Jira Cloud). Jira Data "
+                        + "Center bearer tokens are not supported yet");
+            }
+        }
+        return new JiraSettings(
+                baseUrl.isEmpty() ? null : baseUrl.replaceAll("/+$", ""),
+                project,
+                required(property, "jira.postmortem-issue-type", null),
+                list(property.apply("jira.postmortem-labels")).stream().map(Settings::label).toList(),
+                priorities(property.apply("jira.priority-map")),
+                extraFields(property.apply("jira.postmortem-extra-fields")));
+    }
+
+    private static String label(String label) {
+        if (label.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("jira.postmortem-labels: Jira labels cannot contain spaces: '" + label + "'");
+        }
+        return label;
+    }
+
+    /** "P1=Highest,P2=High" → {P1: Highest, P2: High}. */
+    static Map<String, String> priorities(String value) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String pair : list(value)) {
+            String[] parts = pair.split("=", 2);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new IllegalArgumentException("jira.priority-map must look like P1=Highest,P2=High; '" + pair
+                        + "' has no '='");
+            }
+            map.put(parts[0].strip(), parts[1].strip());
+        }
+        return map;
+    }
+
+    private static ObjectNode extraFields(String value) {
+        ObjectMapper json = new ObjectMapper();
+        if (value.isBlank()) {
+            return json.createObjectNode();
+        }
+        JsonNode fields;
+        try {
+            fields = json.readTree(value);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("jira.postmortem-extra-fields must be a JSON object such as "
+                    + "{\"customfield_10010\": {\"value\": \"Ops\"}}; it is not valid JSON");
+        }
+        if (!(fields instanceof ObjectNode object)) {
+            throw new IllegalArgumentException("jira.postmortem-extra-fields must be a JSON object of field id to value");
+        }
+        object.fieldNames().forEachRemaining(name -> {
+            if (OWN_FIELDS.contains(name)) {
+                throw new IllegalArgumentException("jira.postmortem-extra-fields cannot set '" + name
+                        + "': the service sets it (see the jira.* settings)");
+            }
+        });
+        return object;
+    }
+
+    private static void url(String name, String value) {
+        try {
+            URI uri = URI.create(value.strip());
+            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException(name + " must be an http(s) URL, not '" + value + "'");
+            }
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage() != null && e.getMessage().startsWith(name) ? e
+                    : new IllegalArgumentException(name + " is not a URL: '" + value + "'");
+        }
+    }
+
+    private static String required(Function<String, String> property, String key, String env) {
+        String value = property.apply(key).strip();
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(key + (env == null ? "" : " (" + env + ")") + " must be set");
+        }
+        return value;
+    }
+
+    private static List<String> list(String value) {
+        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static Duration duration(Function<String, String> property, String key) {
+        String value = required(property, key, null);
+        try {
+            return Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key + " must be an ISO-8601 duration such as PT1H or PT30S, not '"
+                    + value + "'");
+        }
+    }
+
+    private static Period period(Function<String, String> property, String key) {
+        String value = required(property, key, null);
+        try {
+            return Period.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key + " must be an ISO-8601 period such as P14D, not '" + value + "'");
+        }
+    }
+
+    private static ZoneId zone(Function<String, String> property, String key) {
+        String value = required(property, key, null);
+        try {
+            return ZoneId.of(value);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException(key + " must be a time zone such as UTC or Europe/Berlin, not '"
+                    + value + "'");
+        }
+    }
+
+    private static boolean bool(Function<String, String> property, String key) {
+        String value = required(property, key, null);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, not '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    private static int positive(Function<String, String> property, String key) {
+        String value = required(property, key, null);
+        try {
+            int number = Integer.parseInt(value);
+            if (number > 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + " must be a positive whole number, not '" + value + "'");
+    }
+}

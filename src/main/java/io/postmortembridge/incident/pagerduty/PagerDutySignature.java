@@ -1,0 +1,60 @@
+package io.postmortembridge.incident.pagerduty;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Verifies {@code X-PagerDuty-Signature} on V3 webhooks: HMAC-SHA256 of the raw body, hex encoded,
+ * one {@code v1=} entry per signing secret. Several secrets are accepted at once so a secret can
+ * be rotated without dropping deliveries.
+ */
+public final class PagerDutySignature {
+
+    private static final String VERSION_PREFIX = "v1=";
+    private final List<byte[]> secrets;
+
+    /** @param secrets the subscription secrets, used as their UTF-8 bytes (PagerDuty does not base64 them) */
+    public PagerDutySignature(List<String> secrets) {
+        if (secrets.isEmpty()) {
+            throw new IllegalArgumentException("at least one webhook secret is needed");
+        }
+        this.secrets = secrets.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
+    /** True if any v1 signature in the header matches the body under any configured secret. */
+    public boolean verify(byte[] body, String header) {
+        if (header == null || header.isBlank()) {
+            return false;
+        }
+        boolean matched = false;
+        for (byte[] secret : secrets) {
+            byte[] expected = hmacHex(secret, body);
+            for (String entry : header.split(",")) {
+                String candidate = entry.trim();
+                if (candidate.startsWith(VERSION_PREFIX)) {
+                    byte[] given = candidate.substring(VERSION_PREFIX.length()).getBytes(StandardCharsets.US_ASCII);
+                    // no early exit: every entry is compared, each in constant time
+                    matched |= MessageDigest.isEqual(expected, given);
+                }
+            }
+        }
+        return matched;
+    }
+
+    private static byte[] hmacHex(byte[] secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body)).getBytes(StandardCharsets.US_ASCII);
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    }
+}

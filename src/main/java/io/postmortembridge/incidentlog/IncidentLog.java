@@ -1,0 +1,387 @@
+package io.postmortembridge.incidentlog;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+import io.postmortembridge.incident.Actor;
+import io.postmortembridge.incident.EventKind;
+import io.postmortembridge.incident.IncidentEvent;
+import io.postmortembridge.incident.IncidentSnapshot;
+import io.postmortembridge.incident.IncidentStatus;
+import io.postmortembridge.incident.Origin;
+import io.postmortembridge.incident.Source;
+
+/**
+ * The incident log: incidents, their timelines and post-mortems, and the webhook deliveries already
+ * taken in. Writes that belong together (a delivery, its event, the work it starts) happen in one
+ * transaction, so a crash leaves either all of them or none.
+ */
+public final class IncidentLog {
+
+    /** What happened to an incoming delivery. */
+    public enum Intake {
+        STORED, DUPLICATE
+    }
+
+    /** The outbox task that drafts a post-mortem once an incident is resolved; its payload is the incident id. */
+    public static final String INCIDENT_RESOLVED = "incident-resolved";
+    /** The outbox task that sends a drafted post-mortem to Jira; its payload is the post-mortem id. */
+    public static final String PUBLISH_POSTMORTEM = "publish-postmortem";
+
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final int INTAKE_ATTEMPTS = 3;
+
+    private final Jdbi jdbi;
+    private final Outbox outbox;
+    private final Clock clock;
+
+    public IncidentLog(Jdbi jdbi, Outbox outbox, Clock clock) {
+        this.jdbi = jdbi;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    /**
+     * Stores one webhook delivery: the delivery id (for de-duplication), what it says about the
+     * incident, its event, and, when it resolves the incident, the task to draft the post-mortem.
+     * Returns only once all of it is committed, or it was a delivery already taken in.
+     */
+    public Intake takeIn(String deliveryId, String eventType, IncidentSnapshot incident, IncidentEvent event,
+            boolean resolution) {
+        Source source = incident.source();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                jdbi.useTransaction(h -> {
+                    Instant now = clock.instant();
+                    h.createUpdate("INSERT INTO webhook_delivery (source, delivery_id, event_type, received_at) "
+                                    + "VALUES (:source, :id, :type, :now)")
+                            .bind("source", source.id()).bind("id", storable(deliveryId, 256))
+                            .bind("type", storable(eventType, 128)).bind("now", ts(now))
+                            .execute();
+                    long incidentId = upsertIncident(h, incident, now);
+                    insertEventIfNew(h, incidentId, event);
+                    if (resolution) {
+                        outbox.enqueue(h, INCIDENT_RESOLVED, INCIDENT_RESOLVED + ":" + incidentId + ":" + event.key(),
+                                Long.toString(incidentId));
+                    }
+                });
+                return Intake.STORED;
+            } catch (UnableToExecuteStatementException e) {
+                if (!isUniqueViolation(e)) {
+                    throw e;
+                }
+                if (deliveryTakenIn(source, deliveryId)) {
+                    return Intake.DUPLICATE;
+                }
+                // another delivery created the same incident or event concurrently: go again, it now exists
+                if (attempt == INTAKE_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Adds what the source's API says: newer facts and the events not yet known. */
+    public void enrich(long incidentId, IncidentSnapshot incident, List<IncidentEvent> events) {
+        jdbi.useTransaction(h -> {
+            updateIncident(h, incidentId, incident, clock.instant());
+            for (IncidentEvent event : events) {
+                insertEventIfNew(h, incidentId, event);
+            }
+        });
+    }
+
+    public Optional<LoggedIncident> incident(long incidentId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM incident WHERE id = :id")
+                .bind("id", incidentId)
+                .map(IncidentLog::incidentRow)
+                .findOne());
+    }
+
+    public Optional<LoggedIncident> incident(Source source, String externalId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM incident WHERE source = :source AND external_id = :id")
+                .bind("source", source.id()).bind("id", externalId)
+                .map(IncidentLog::incidentRow)
+                .findOne());
+    }
+
+    /** The incident's events, oldest first. */
+    public List<IncidentEvent> events(long incidentId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT * FROM incident_event WHERE incident_id = :id ORDER BY occurred_at, id")
+                .bind("id", incidentId)
+                .map(IncidentLog::eventRow)
+                .list());
+    }
+
+    /** Records the review decision and, in the log, why. */
+    public void recordReview(long incidentId, boolean needed, String reason) {
+        jdbi.useHandle(h -> h.createUpdate(
+                        "UPDATE incident SET review = :review, review_reason = :reason, updated_at = :now WHERE id = :id")
+                .bind("review", needed ? "needed" : "not-needed")
+                .bind("reason", storable(reason, 1024))
+                .bind("now", ts(clock.instant()))
+                .bind("id", incidentId)
+                .execute());
+    }
+
+    /**
+     * Stores the drafted post-mortem and the task to publish it, once per incident: an incident
+     * resolved again after a reopen keeps its first post-mortem.
+     *
+     * @return true if this call created it
+     */
+    public boolean draftPostmortem(long incidentId, PostmortemDraft draft) {
+        return jdbi.inTransaction(h -> {
+            Instant now = clock.instant();
+            int inserted = h.createUpdate("""
+                            INSERT INTO postmortem (incident_id, idempotency_label, title, description_adf,
+                                description_md, follow_up_on, status, created_at, updated_at)
+                            SELECT :incident, :label, :title, :adf, :md, :followUp, :status, :now, :now
+                            WHERE NOT EXISTS (SELECT 1 FROM postmortem WHERE incident_id = :incident)""")
+                    .bind("incident", incidentId)
+                    .bind("label", draft.idempotencyLabel())
+                    .bind("title", storable(draft.title(), 255))
+                    .bind("adf", storable(draft.descriptionAdf()))
+                    .bind("md", storable(draft.descriptionMarkdown()))
+                    .bind("followUp", draft.followUpOn())
+                    .bind("status", PostmortemStatus.DRAFTED.id())
+                    .bind("now", ts(now))
+                    .execute();
+            if (inserted == 0) {
+                return false;
+            }
+            long postmortemId = h.createQuery("SELECT id FROM postmortem WHERE incident_id = :incident")
+                    .bind("incident", incidentId).mapTo(Long.class).one();
+            outbox.enqueue(h, PUBLISH_POSTMORTEM, PUBLISH_POSTMORTEM + ":" + postmortemId, Long.toString(postmortemId));
+            return true;
+        });
+    }
+
+    public Optional<LoggedPostmortem> postmortem(long postmortemId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM postmortem WHERE id = :id")
+                .bind("id", postmortemId)
+                .map(IncidentLog::postmortemRow)
+                .findOne());
+    }
+
+    public Optional<LoggedPostmortem> postmortemOfIncident(long incidentId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM postmortem WHERE incident_id = :id")
+                .bind("id", incidentId)
+                .map(IncidentLog::postmortemRow)
+                .findOne());
+    }
+
+    /**
+     * Records where the post-mortem went.
+     *
+     * @param key      the Jira issue key, or null in dry-run
+     * @param location the issue's URL, or the dry-run file
+     */
+    public void recordPublished(long postmortemId, PostmortemStatus status, String key, String location) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE postmortem SET status = :status, jira_key = :key, location = :location,
+                            last_error = NULL, updated_at = :now WHERE id = :id""")
+                .bind("status", status.id()).bind("key", key).bind("location", storable(location, 2048))
+                .bind("now", ts(clock.instant())).bind("id", postmortemId)
+                .execute());
+    }
+
+    /** Keeps why Jira refused the post-mortem, for the log row and whoever fixes the configuration. */
+    public void recordRejected(long postmortemId, String error) {
+        jdbi.useHandle(h -> h.createUpdate(
+                        "UPDATE postmortem SET status = :status, last_error = :error, updated_at = :now WHERE id = :id")
+                .bind("status", PostmortemStatus.REJECTED.id()).bind("error", storable(error, 4000))
+                .bind("now", ts(clock.instant())).bind("id", postmortemId)
+                .execute());
+    }
+
+    /** Liveness of the database itself, for the readiness check. */
+    public boolean isReachable() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+    }
+
+    private boolean deliveryTakenIn(Source source, String deliveryId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM webhook_delivery WHERE source = :source AND delivery_id = :id")
+                .bind("source", source.id()).bind("id", storable(deliveryId, 256))
+                .mapTo(Integer.class).one()) > 0;
+    }
+
+    private long upsertIncident(Handle h, IncidentSnapshot s, Instant now) {
+        Optional<Long> existing = h.createQuery("SELECT id FROM incident WHERE source = :source AND external_id = :id")
+                .bind("source", s.source().id()).bind("id", s.externalId())
+                .mapTo(Long.class).findOne();
+        if (existing.isPresent()) {
+            updateIncident(h, existing.get(), s, now);
+            return existing.get();
+        }
+        return h.createUpdate("""
+                        INSERT INTO incident (source, external_id, number, title, service_id, service_name, priority,
+                            urgency, status, html_url, started_at, resolved_at, created_at, updated_at)
+                        VALUES (:source, :externalId, :number, :title, :serviceId, :serviceName, :priority,
+                            :urgency, :status, :htmlUrl, :startedAt, :resolvedAt, :now, :now)""")
+                .bind("source", s.source().id()).bind("externalId", s.externalId())
+                .bindMap(snapshotColumns(s))
+                .bind("now", ts(now))
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class).one();
+    }
+
+    /** Known facts win over silence: a field the snapshot does not carry keeps its stored value. */
+    private static void updateIncident(Handle h, long incidentId, IncidentSnapshot s, Instant now) {
+        h.createUpdate("""
+                        UPDATE incident SET number = COALESCE(:number, number), title = COALESCE(:title, title),
+                            service_id = COALESCE(:serviceId, service_id),
+                            service_name = COALESCE(:serviceName, service_name),
+                            priority = COALESCE(:priority, priority), urgency = COALESCE(:urgency, urgency),
+                            status = COALESCE(:status, status), html_url = COALESCE(:htmlUrl, html_url),
+                            started_at = COALESCE(:startedAt, started_at),
+                            resolved_at = COALESCE(:resolvedAt, resolved_at), updated_at = :now
+                        WHERE id = :id""")
+                .bindMap(snapshotColumns(s))
+                .bind("now", ts(now)).bind("id", incidentId)
+                .execute();
+    }
+
+    private static java.util.Map<String, Object> snapshotColumns(IncidentSnapshot s) {
+        java.util.Map<String, Object> columns = new java.util.HashMap<>();
+        columns.put("number", s.number());
+        columns.put("title", storable(s.title(), 2048));
+        columns.put("serviceId", storable(s.serviceId(), 64));
+        columns.put("serviceName", storable(s.serviceName(), 512));
+        columns.put("priority", storable(s.priority(), 64));
+        columns.put("urgency", storable(s.urgency(), 16));
+        columns.put("status", s.status() == null ? null : s.status().id());
+        // a clipped URL would point somewhere else: drop one that does not fit
+        columns.put("htmlUrl", s.htmlUrl() != null && s.htmlUrl().length() <= 2048 ? s.htmlUrl() : null);
+        columns.put("startedAt", ts(s.startedAt()));
+        columns.put("resolvedAt", ts(s.resolvedAt()));
+        return columns;
+    }
+
+    private static void insertEventIfNew(Handle h, long incidentId, IncidentEvent e) {
+        Actor actor = e.actor();
+        Actor target = e.target();
+        h.createUpdate("""
+                        INSERT INTO incident_event (incident_id, event_key, origin, kind, occurred_at, actor_kind,
+                            actor_id, actor_name, target_kind, target_id, target_name, detail)
+                        SELECT :incident, :key, :origin, :kind, :at, :actorKind, :actorId, :actorName,
+                            :targetKind, :targetId, :targetName, :detail
+                        WHERE NOT EXISTS (SELECT 1 FROM incident_event WHERE incident_id = :incident AND event_key = :key)""")
+                .bind("incident", incidentId)
+                .bind("key", storable(e.key(), 256))
+                .bind("origin", e.origin().name())
+                .bind("kind", e.kind().name())
+                .bind("at", ts(e.occurredAt()))
+                .bind("actorKind", actor == null ? null : actor.kind().name())
+                .bind("actorId", actor == null ? null : storable(actor.id(), 64))
+                .bind("actorName", actor == null ? null : storable(actor.name(), 512))
+                .bind("targetKind", target == null ? null : target.kind().name())
+                .bind("targetId", target == null ? null : storable(target.id(), 64))
+                .bind("targetName", target == null ? null : storable(target.name(), 512))
+                .bind("detail", storable(e.detail()))
+                .execute();
+    }
+
+    private static LoggedIncident incidentRow(ResultSet rs, StatementContext ctx) throws SQLException {
+        long number = rs.getLong("number");
+        IncidentSnapshot facts = new IncidentSnapshot(
+                Source.fromId(rs.getString("source")),
+                rs.getString("external_id"),
+                rs.wasNull() ? null : number,
+                rs.getString("title"),
+                rs.getString("service_id"),
+                rs.getString("service_name"),
+                rs.getString("priority"),
+                rs.getString("urgency"),
+                IncidentStatus.parse(rs.getString("status")),
+                rs.getString("html_url"),
+                instant(rs, "started_at"),
+                instant(rs, "resolved_at"));
+        return new LoggedIncident(rs.getLong("id"), facts, rs.getString("review"), rs.getString("review_reason"));
+    }
+
+    private static IncidentEvent eventRow(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new IncidentEvent(
+                rs.getString("event_key"),
+                Origin.valueOf(rs.getString("origin")),
+                EventKind.valueOf(rs.getString("kind")),
+                instant(rs, "occurred_at"),
+                actor(rs.getString("actor_kind"), rs.getString("actor_id"), rs.getString("actor_name")),
+                actor(rs.getString("target_kind"), rs.getString("target_id"), rs.getString("target_name")),
+                rs.getString("detail"));
+    }
+
+    private static LoggedPostmortem postmortemRow(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new LoggedPostmortem(
+                rs.getLong("id"),
+                rs.getLong("incident_id"),
+                rs.getString("idempotency_label"),
+                rs.getString("title"),
+                rs.getString("description_adf"),
+                rs.getString("description_md"),
+                rs.getObject("follow_up_on", LocalDate.class),
+                PostmortemStatus.fromId(rs.getString("status")),
+                rs.getString("jira_key"),
+                rs.getString("location"),
+                rs.getString("last_error"));
+    }
+
+    private static Actor actor(String kind, String id, String name) {
+        return kind == null ? null : new Actor(Actor.Kind.valueOf(kind), id, name);
+    }
+
+    static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static OffsetDateTime ts(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    /**
+     * Text as every supported database stores it: PostgreSQL refuses the NUL character, which a
+     * hostile or broken sender can put anywhere, so it is dropped; longer text is cut to the column,
+     * never between the halves of a surrogate pair.
+     */
+    static String storable(String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        String text = value.indexOf('\u0000') < 0 ? value : value.replace("\u0000", "");
+        if (text.length() <= max) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, end);
+    }
+
+    /** For the columns without a length limit. */
+    static String storable(String value) {
+        return storable(value, Integer.MAX_VALUE);
+    }
+}

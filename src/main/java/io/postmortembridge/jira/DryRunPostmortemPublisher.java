@@ -1,0 +1,65 @@
+package io.postmortembridge.jira;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.postmortembridge.http.HttpCall;
+import io.postmortembridge.incidentlog.IncidentLog;
+import io.postmortembridge.incidentlog.LoggedIncident;
+import io.postmortembridge.incidentlog.LoggedPostmortem;
+import io.postmortembridge.incidentlog.PermanentFailure;
+import io.postmortembridge.incidentlog.PostmortemStatus;
+
+/**
+ * Dry-run, when no JIRA_BASE_URL is set: the draft is written as Markdown and the Jira requests
+ * that would have been sent are logged, so the whole flow can be tried without an account.
+ */
+public final class DryRunPostmortemPublisher implements PostmortemPublisher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DryRunPostmortemPublisher.class);
+
+    private final Path directory;
+    private final JiraRequests requests;
+    private final IncidentLog log;
+
+    public DryRunPostmortemPublisher(Path directory, JiraRequests requests, IncidentLog log) {
+        this.directory = directory;
+        this.requests = requests;
+        this.log = log;
+    }
+
+    @Override
+    public void publish(String postmortemId) {
+        LoggedPostmortem postmortem = log.postmortem(Long.parseLong(postmortemId.strip()))
+                .orElseThrow(() -> new PermanentFailure("post-mortem " + postmortemId + " is not in the incident log"));
+        LoggedIncident incident = log.incident(postmortem.incidentId()).orElseThrow();
+        Path file = directory.resolve(postmortem.idempotencyLabel() + ".md");
+        write(file, "# " + postmortem.title() + "\n\n" + postmortem.descriptionMarkdown());
+        HttpCall search = requests.findByLabel(postmortem.idempotencyLabel());
+        HttpCall create = requests.createIssue(postmortem.title(), postmortem.descriptionAdf(),
+                postmortem.idempotencyLabel(), incident.facts().priority());
+        LOG.info("Dry-run (JIRA_BASE_URL is not set): post-mortem for {} incident {} written to {}. Jira would have "
+                        + "received:\n{}\n{}\n{}\n{}", incident.facts().source().displayName(),
+                incident.facts().externalId(), file, search, search.body(), create, create.body());
+        log.recordPublished(postmortem.id(), PostmortemStatus.DRY_RUN, null, file.toString());
+    }
+
+    /** Whole or not at all: a reader never sees half a file. */
+    private static void write(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path partial = Files.createTempFile(file.getParent(), ".draft-", ".md.partial");
+            Files.writeString(partial, content, StandardCharsets.UTF_8);
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the dry-run draft " + file, e);
+        }
+    }
+}
