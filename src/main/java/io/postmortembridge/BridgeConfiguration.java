@@ -6,6 +6,8 @@ import java.time.Clock;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.http.common.HttpHeaderFilterStrategy;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -57,11 +59,13 @@ public final class BridgeConfiguration implements CamelConfiguration {
 
         ProducerTemplate producer = camel.createProducerTemplate();
         Registry registry = camel.getRegistry();
-        registry.bind("incidentLogHealth", new IncidentLogHealthCheck(log));
+        HealthCheckRegistry.get(camel).register(new IncidentLogHealthCheck(log));
+        registry.bind("incidentLog", log);
         registry.bind("outbox", outbox);
         registry.bind("pagerDutyWebhook", new PagerDutyWebhook(
                 settings.pagerDutySecrets().isEmpty() ? null : new PagerDutySignature(settings.pagerDutySecrets()),
                 new PagerDutyWebhookParser(json), log));
+        registry.bind("pagerDutyHeaders", pagerDutyHeaders());
         registry.bind("pagerDutyEnricher", new PagerDutyEnricher(
                 settings.pagerDutyApiToken().isEmpty() ? null
                         : new CamelVendorHttp(producer, "direct:pagerduty-api", "PagerDuty", clock),
@@ -73,6 +77,20 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 : new JiraPostmortemPublisher(new CamelVendorHttp(producer, "direct:jira-api", "Jira", clock),
                         settings.jira(), log, json));
 
+        logModes(settings);
+    }
+
+    /**
+     * PagerDuty's spec requires {@code Content-Type: application/json} on every call, GETs included;
+     * camel-http's default header filter drops it on requests without a body.
+     */
+    private static HttpHeaderFilterStrategy pagerDutyHeaders() {
+        HttpHeaderFilterStrategy headers = new HttpHeaderFilterStrategy();
+        headers.getOutFilter().remove("content-type");
+        return headers;
+    }
+
+    private static void logModes(Settings settings) {
         if (settings.jira().dryRun()) {
             LOG.warn("Dry-run: JIRA_BASE_URL is not set, so drafts are written under {} and no Jira issue is created",
                     settings.dryRunDirectory());

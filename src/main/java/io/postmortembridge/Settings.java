@@ -1,6 +1,10 @@
 package io.postmortembridge;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Period;
@@ -14,6 +18,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -48,7 +53,8 @@ record Settings(
         JiraSettings jira = jira(property);
         List<String> secrets = list(property.apply("pagerduty.webhook-secret"));
         if (secrets.isEmpty() && !jira.dryRun()) {
-            throw new IllegalArgumentException("PAGERDUTY_WEBHOOK_SECRET is not set. With Jira configured the service "
+            throw new IllegalArgumentException("pagerduty.webhook-secret (PAGERDUTY_WEBHOOK_SECRET) is not set. With "
+                    + "Jira configured the service "
                     + "refuses unsigned webhooks: set it to the secret of the PagerDuty webhook subscription "
                     + "(several, comma-separated, while rotating)");
         }
@@ -77,15 +83,16 @@ record Settings(
         String baseUrl = property.apply("jira.base-url").strip();
         String project = required(property, "jira.postmortem-project", "JIRA_POSTMORTEM_PROJECT");
         if (!PROJECT_KEY.matcher(project).matches()) {
-            throw new IllegalArgumentException("JIRA_POSTMORTEM_PROJECT must be a Jira project key such as PM or "
+            throw new IllegalArgumentException("jira.postmortem-project (JIRA_POSTMORTEM_PROJECT) must be a Jira "
+                    + "project key such as PM or "
                     + "OPS_REVIEW (upper-case letters, digits, underscore), not '" + project + "'");
         }
         if (!baseUrl.isEmpty()) {
             url("jira.base-url (JIRA_BASE_URL)", baseUrl);
             if (property.apply("jira.email").isBlank() || property.apply("jira.api-token").isBlank()) {
-                throw new IllegalArgumentException("JIRA_BASE_URL is set, so JIRA_EMAIL and JIRA_API_TOKEN are needed "
-                        + "too: the email of the Atlassian account and one of its API tokens (Jira Cloud). Jira Data "
-                        + "Center bearer tokens are not supported yet");
+                throw new IllegalArgumentException("jira.base-url (JIRA_BASE_URL) is set, so jira.email (JIRA_EMAIL) "
+                        + "and jira.api-token (JIRA_API_TOKEN) are needed too: the email of the Atlassian account and "
+                        + "one of its API tokens (Jira Cloud). Jira Data Center bearer tokens are not supported yet");
             }
         }
         return new JiraSettings(
@@ -94,7 +101,7 @@ record Settings(
                 required(property, "jira.postmortem-issue-type", null),
                 list(property.apply("jira.postmortem-labels")).stream().map(Settings::label).toList(),
                 priorities(property.apply("jira.priority-map")),
-                extraFields(property.apply("jira.postmortem-extra-fields")));
+                extraFields(property.apply("jira.postmortem-extra-fields-file").strip()));
     }
 
     private static String label(String label) {
@@ -111,31 +118,39 @@ record Settings(
             String[] parts = pair.split("=", 2);
             if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
                 throw new IllegalArgumentException("jira.priority-map must look like P1=Highest,P2=High; '" + pair
-                        + "' has no '='");
+                        + "' is not incident-priority=Jira-priority");
             }
             map.put(parts[0].strip(), parts[1].strip());
         }
         return map;
     }
 
-    private static ObjectNode extraFields(String value) {
-        ObjectMapper json = new ObjectMapper();
-        if (value.isBlank()) {
+    /**
+     * The extra fields live in a JSON file of their own: JSON in a properties file would collide with
+     * Camel's {@code {{...}}} placeholders as soon as one object nests in another.
+     */
+    private static ObjectNode extraFields(String file) {
+        String key = "jira.postmortem-extra-fields-file";
+        ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        if (file.isEmpty()) {
             return json.createObjectNode();
         }
         JsonNode fields;
         try {
-            fields = json.readTree(value);
-        } catch (Exception e) {
-            throw new IllegalArgumentException("jira.postmortem-extra-fields must be a JSON object such as "
-                    + "{\"customfield_10010\": {\"value\": \"Ops\"}}; it is not valid JSON");
+            fields = json.readTree(Files.readString(Path.of(file)));
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(key + " names " + file + ", which does not exist");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(key + ": " + file + " must hold one JSON object such as "
+                    + "{\"customfield_10010\": {\"value\": \"Ops\"}}; it is not valid JSON ("
+                    + e.getMessage().lines().findFirst().orElse("") + ")");
         }
         if (!(fields instanceof ObjectNode object)) {
-            throw new IllegalArgumentException("jira.postmortem-extra-fields must be a JSON object of field id to value");
+            throw new IllegalArgumentException(key + ": " + file + " must hold a JSON object of field id to value");
         }
         object.fieldNames().forEachRemaining(name -> {
             if (OWN_FIELDS.contains(name)) {
-                throw new IllegalArgumentException("jira.postmortem-extra-fields cannot set '" + name
+                throw new IllegalArgumentException(key + ": " + file + " cannot set '" + name
                         + "': the service sets it (see the jira.* settings)");
             }
         });
@@ -168,21 +183,32 @@ record Settings(
 
     private static Duration duration(Function<String, String> property, String key) {
         String value = required(property, key, null);
+        Duration duration;
         try {
-            return Duration.parse(value);
+            duration = Duration.parse(value);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(key + " must be an ISO-8601 duration such as PT1H or PT30S, not '"
-                    + value + "'");
+            duration = null;
         }
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(key + " must be a positive ISO-8601 duration such as PT1H or PT30S, "
+                    + "not '" + value + "'");
+        }
+        return duration;
     }
 
     private static Period period(Function<String, String> property, String key) {
         String value = required(property, key, null);
+        Period period;
         try {
-            return Period.parse(value);
+            period = Period.parse(value);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(key + " must be an ISO-8601 period such as P14D, not '" + value + "'");
+            period = null;
         }
+        if (period == null || period.isNegative() || period.isZero()) {
+            throw new IllegalArgumentException(key + " must be a positive ISO-8601 period such as P14D, not '"
+                    + value + "'");
+        }
+        return period;
     }
 
     private static ZoneId zone(Function<String, String> property, String key) {

@@ -31,12 +31,14 @@ public final class RetryAfter {
     }
 
     private static Duration seconds(String value) {
-        if (value == null || !value.strip().matches("\\d{1,9}")) {
+        if (value == null || !value.strip().matches("\\d+")) {
             return null;
         }
-        return Duration.ofSeconds(Long.parseLong(value.strip()));
+        String digits = value.strip();
+        return digits.length() > 9 ? LONGEST : Duration.ofSeconds(Long.parseLong(digits));
     }
 
+    /** The IMF-fixdate every current server sends; RFC 9110's obsolete forms are not read. */
     private static Duration httpDate(String value, Instant now) {
         try {
             Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();

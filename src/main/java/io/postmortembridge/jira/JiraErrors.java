@@ -31,6 +31,14 @@ final class JiraErrors {
             case 404 -> "check JIRA_BASE_URL (it should look like https://your-site.atlassian.net)";
             default -> fieldFixes(body, settings, json);
         };
+        if (fix.isEmpty()) {
+            fix = isJiraError(body, json)
+                    ? "Jira's message above names what it expects of issue type " + settings.issueType() + " in project "
+                            + settings.project() + "; change jira.postmortem-issue-type, or give the fields it needs in "
+                            + "the file named by jira.postmortem-extra-fields-file"
+                    : "the answer was not Jira's: check that JIRA_BASE_URL points at Jira itself, not at a proxy or "
+                            + "a login page";
+        }
         if (!fix.isEmpty()) {
             message.append(". To fix: ").append(fix);
         }
@@ -63,11 +71,16 @@ final class JiraErrors {
                 case "summary", "description" -> "the " + field + " field must be on the create screen of project "
                         + settings.project();
                 default -> "project " + settings.project() + " requires field '" + field
-                        + "': give it a value in jira.postmortem-extra-fields, or make it optional for issue type "
-                        + settings.issueType();
+                        + "': give it a value in the file named by jira.postmortem-extra-fields-file, or make it "
+                        + "optional for issue type " + settings.issueType();
             });
         }
         return String.join("; ", fixes);
+    }
+
+    private static boolean isJiraError(String body, ObjectMapper json) {
+        JsonNode errors = parse(body, json);
+        return errors.has("errorMessages") || errors.has("errors");
     }
 
     private static JsonNode parse(String body, ObjectMapper json) {

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import io.postmortembridge.incident.IncidentSnapshot;
 import io.postmortembridge.postmortem.document.Block;
@@ -34,6 +35,8 @@ public final class DraftComposer {
     static final int TIMELINE_BUDGET = 20_000;
     /** One very long note must not crowd out the rest of the timeline. */
     static final int MAX_ENTRY = 600;
+    /** What a row costs besides its text: the time and kind cells and the table's own markup. */
+    static final int ROW_OVERHEAD = 60;
 
     private static final String TITLE_PREFIX = "Post-mortem: ";
 
@@ -47,7 +50,7 @@ public final class DraftComposer {
 
     public Draft compose(IncidentSnapshot incident, Timeline timeline, String reviewReason) {
         Instant resolved = incident.resolvedAt();
-        LocalDate followUp = (resolved == null ? Instant.EPOCH : resolved).atZone(settings.zone()).toLocalDate()
+        LocalDate followUp = lastKnownTime(resolved, timeline).atZone(settings.zone()).toLocalDate()
                 .plus(settings.followUpAfter());
         List<Block> blocks = new ArrayList<>();
         summary(blocks, incident, timeline, reviewReason);
@@ -65,11 +68,24 @@ public final class DraftComposer {
         return new Draft(title(incident), new Document(blocks), followUp);
     }
 
+    /**
+     * The resolution, or, should the source never have said when, the last thing the timeline shows:
+     * every logged incident came with at least one event.
+     */
+    private static Instant lastKnownTime(Instant resolved, Timeline timeline) {
+        if (resolved != null) {
+            return resolved;
+        }
+        return timeline.events().isEmpty() ? Objects.requireNonNull(timeline.trigger(), "an incident without any time")
+                : timeline.events().get(timeline.events().size() - 1).occurredAt();
+    }
+
     /** "Post-mortem: <title>", on one line, cut to what Jira accepts. */
     static String title(IncidentSnapshot incident) {
         String title = incident.title() == null ? incident.source().displayName() + " incident " + incident.externalId()
                 : incident.title();
-        String oneLine = (TITLE_PREFIX + title).replaceAll("\\p{Cntrl}+", " ").strip();
+        // every control character (C0, C1, DEL) and Unicode line or paragraph separator: a summary is one line
+        String oneLine = (TITLE_PREFIX + title).replaceAll("[\\p{Cc}\\p{Zl}\\p{Zp}]+", " ").strip();
         return cut(oneLine, MAX_TITLE);
     }
 
@@ -119,27 +135,31 @@ public final class DraftComposer {
      * the first and last minutes are what reviews read most.
      */
     private static List<TimelineEntry> withinBudget(List<TimelineEntry> entries) {
-        int total = entries.stream().mapToInt(e -> Math.min(e.what().length(), MAX_ENTRY)).sum();
+        int total = entries.stream().mapToInt(DraftComposer::cost).sum();
         if (total <= TIMELINE_BUDGET) {
             return entries;
         }
         int head = 0;
         int used = 0;
-        while (used + Math.min(entries.get(head).what().length(), MAX_ENTRY) <= TIMELINE_BUDGET / 2) {
-            used += Math.min(entries.get(head).what().length(), MAX_ENTRY);
+        while (used + cost(entries.get(head)) <= TIMELINE_BUDGET / 2) {
+            used += cost(entries.get(head));
             head++;
         }
         int tail = entries.size();
         used = 0;
-        while (tail > head && used + Math.min(entries.get(tail - 1).what().length(), MAX_ENTRY) <= TIMELINE_BUDGET / 2) {
+        while (tail > head && used + cost(entries.get(tail - 1)) <= TIMELINE_BUDGET / 2) {
             tail--;
-            used += Math.min(entries.get(tail).what().length(), MAX_ENTRY);
+            used += cost(entries.get(tail));
         }
         List<TimelineEntry> kept = new ArrayList<>(entries.subList(0, head));
         kept.add(new TimelineEntry(null, (tail - head) + " entries left out to fit Jira's size limit; "
                 + "the incident's own log has them all.", false));
         kept.addAll(entries.subList(tail, entries.size()));
         return kept;
+    }
+
+    private static int cost(TimelineEntry entry) {
+        return Math.min(entry.what().length(), MAX_ENTRY) + ROW_OVERHEAD;
     }
 
     private static void gapsSection(List<Block> blocks, Gaps gaps) {

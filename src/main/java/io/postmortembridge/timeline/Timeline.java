@@ -125,7 +125,11 @@ public final class Timeline {
         if (showNames && actor.name() != null) {
             return actor.name();
         }
-        String identity = actor.id() != null ? actor.id() : String.valueOf(actor.name());
+        String identity = actor.id() != null ? actor.id() : actor.name();
+        if (identity == null) {
+            // nothing tells two such people apart: numbering them would invent a fact
+            return "a responder";
+        }
         return roles.computeIfAbsent(identity, id -> "on-call responder " + (roles.size() + 1));
     }
 

@@ -79,19 +79,26 @@ public final class PagerDutyEnricher {
         return incidentId;
     }
 
+    /**
+     * Every page. PagerDuty may return fewer entries than asked for (it caps {@code limit}), so the
+     * next page starts after what this one held, not after what was asked for.
+     */
     private List<IncidentEvent> logEntries(String id, String path) {
         List<IncidentEvent> events = new ArrayList<>();
-        for (int offset = 0; offset <= MAX_OFFSET; offset += PAGE) {
+        int offset = 0;
+        while (offset <= MAX_OFFSET) {
             Optional<JsonNode> page = fetch(id, HttpCall.get(path, List.of(
                     Map.entry("limit", Integer.toString(PAGE)),
                     Map.entry("offset", Integer.toString(offset)))));
             if (page.isEmpty()) {
                 break;
             }
-            events.addAll(read(page.get().path("log_entries"), PagerDutyRecords::logEntry));
-            if (!page.get().path("more").asBoolean(false)) {
+            JsonNode entries = page.get().path("log_entries");
+            events.addAll(read(entries, PagerDutyRecords::logEntry));
+            if (!page.get().path("more").asBoolean(false) || entries.isEmpty()) {
                 break;
             }
+            offset += entries.size();
         }
         return events;
     }

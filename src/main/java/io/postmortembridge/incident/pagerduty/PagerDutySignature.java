@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -39,7 +40,9 @@ public final class PagerDutySignature {
             for (String entry : header.split(",")) {
                 String candidate = entry.trim();
                 if (candidate.startsWith(VERSION_PREFIX)) {
-                    byte[] given = candidate.substring(VERSION_PREFIX.length()).getBytes(StandardCharsets.US_ASCII);
+                    // hex is hex whatever its case, as PagerDuty's reference implementation decodes it
+                    byte[] given = candidate.substring(VERSION_PREFIX.length()).toLowerCase(Locale.ROOT)
+                            .getBytes(StandardCharsets.US_ASCII);
                     // no early exit: every entry is compared, each in constant time
                     matched |= MessageDigest.isEqual(expected, given);
                 }

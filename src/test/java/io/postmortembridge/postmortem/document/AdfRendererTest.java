@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.fge.jsonschema.core.exceptions.ProcessingException;
 import com.github.fge.jsonschema.core.report.ProcessingReport;
-import com.github.fge.jsonschema.main.JsonSchema;
-import com.github.fge.jsonschema.main.JsonSchemaFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,6 +13,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import io.postmortembridge.testsupport.AdfSchema;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,18 +22,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AdfRendererTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static JsonSchema adfSchema;
-
-    @BeforeAll
-    static void loadSchema() throws IOException, ProcessingException {
-        Path refdata = Path.of(System.getProperty("refdata.dir", "../shared/refdata"));
-        Path schemaFile = refdata.resolve("adf/adf-schema-full.v1.json");
-        assertThat(schemaFile)
-                .as("ADF JSON schema not found at %s; set -Drefdata.dir to the shared refdata directory",
-                        schemaFile.toAbsolutePath())
-                .isRegularFile();
-        adfSchema = JsonSchemaFactory.byDefault().getJsonSchema(MAPPER.readTree(schemaFile.toFile()));
-    }
 
     @Test
     void rendersValidAdfForEveryBlockKind() throws Exception {
@@ -312,13 +299,12 @@ class AdfRendererTest {
         assertThat(actual).isEqualTo(MAPPER.readTree(expectedJson));
     }
 
-    private static void assertValid(JsonNode adf) throws ProcessingException {
-        ProcessingReport report = adfSchema.validate(adf, true);
-        assertThat(report.isSuccess()).as("ADF schema validation of %s:%n%s", adf, report).isTrue();
+    private static void assertValid(JsonNode adf) {
+        AdfSchema.assertValid(adf);
     }
 
     private static ProcessingReport validate(String json) throws Exception {
-        return adfSchema.validate(MAPPER.readTree(json), true);
+        return AdfSchema.validate(MAPPER.readTree(json));
     }
 
     @Test

@@ -1,0 +1,187 @@
+package io.postmortembridge.incident.pagerduty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.Arrays;
+import java.util.Map;
+
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.postmortembridge.incident.Source;
+import io.postmortembridge.testsupport.Refdata;
+import io.postmortembridge.testsupport.RunningBridge;
+import io.postmortembridge.testsupport.Signed;
+
+/**
+ * {@code POST /webhooks/pagerduty} as PagerDuty and everyone else reach it: signatures, bodies of
+ * every shape, and what is stored for each answer.
+ */
+class PagerDutyWebhookEndpointTest {
+
+    /** The secret of go-pagerduty's published test vector (WEBHOOK-SIGNATURE-NOTE.md). */
+    private static final String VECTOR_SECRET = "lDQHScfUeXUKaQRNF+8XIiDKZ7XX3itBAYzwU0TARw8lJqRnkKl2iB1anSb0Z+IK";
+    private static final String VECTOR_SIGNATURE = "v1=0c0b9495b893a39e70d1fea2fe11fbe0a825f88b9f67846f6cc07dd2bc5476cd";
+    private static final String ROTATED_SECRET = "the-next-secret";
+
+    private static RunningBridge bridge;
+
+    @BeforeAll
+    static void start() {
+        Map<String, String> properties = RunningBridge.defaults(RunningBridge.workDir("webhook-endpoint"));
+        properties.put("pagerduty.webhook-secret", VECTOR_SECRET + "," + ROTATED_SECRET);
+        bridge = RunningBridge.start(properties);
+    }
+
+    @AfterAll
+    static void stop() {
+        bridge.close();
+    }
+
+    @Test
+    void publishedTestVectorIsAcceptedAndStored() {
+        byte[] body = Refdata.bytes("pagerduty/webhook-v3-signature-testvector.body.json");
+
+        HttpResponse<String> answer = post(body, VECTOR_SIGNATURE, "vector-1");
+
+        assertThat(answer.statusCode()).isEqualTo(202);
+        assertThat(answer.body()).contains("\"status\":\"accepted\"").contains("\"incident\":\"PGR0VU2\"");
+        assertThat(bridge.incidentLog().incident(Source.PAGERDUTY, "PGR0VU2")).hasValueSatisfying(
+                incident -> assertThat(incident.facts().priority()).isEqualTo("P1"));
+    }
+
+    @Test
+    void signatureFromTheRotatedSecretIsAccepted() {
+        byte[] body = Refdata.bytes("webhook-samples/pagerduty-v3/zulip/acknowledged_v3.json");
+        String both = "v1=" + "0".repeat(64) + "," + Signed.pagerDuty(ROTATED_SECRET, body);
+
+        assertThat(post(body, both, "rotated-1").statusCode()).isEqualTo(202);
+        assertThat(bridge.incidentLog().incident(Source.PAGERDUTY, "PQ1K5C8")).isPresent();
+    }
+
+    @Test
+    void forgedSignatureIsRefusedAndNothingIsStored() {
+        byte[] body = Refdata.bytes("webhook-samples/pagerduty-v3/zulip/triggered_v3.json");
+
+        HttpResponse<String> answer = post(body, Signed.pagerDuty("not-the-secret", body), "forged-1");
+
+        assertThat(answer.statusCode()).isEqualTo(401);
+        assertThat(answer.body()).isEqualTo("{\"error\":\"invalid or missing X-PagerDuty-Signature\"}");
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(bridge.incidentLog().incident(Source.PAGERDUTY, "PFQZPSY")).isEmpty();
+    }
+
+    @Test
+    void publishedMismatchingSignatureIsRefused() {
+        byte[] body = Refdata.bytes("pagerduty/webhook-v3-signature-testvector.body.json");
+
+        assertThat(post(body, "v1=7020c8a7ec668a9b7012bc3dd82e483394b038f4230acc6785efbf2a7d8bcaf5", "vector-2")
+                .statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void missingSignatureIsRefused() {
+        HttpResponse<String> answer = bridge.post("/webhooks/pagerduty",
+                Refdata.bytes("webhook-samples/pagerduty-v3/zulip/triggered_v3.json"),
+                "Content-Type", "application/json", "X-Webhook-Id", "unsigned-1");
+
+        assertThat(answer.statusCode()).isEqualTo(401);
+        assertThat(bridge.incidentLog().incident(Source.PAGERDUTY, "PFQZPSY")).isEmpty();
+    }
+
+    @Test
+    void bodyThatIsNotJsonGetsAJsonErrorNamingTheProblem() {
+        byte[] body = "{\"event\": {\"id\": ".getBytes();
+
+        HttpResponse<String> answer = post(body, Signed.pagerDuty(VECTOR_SECRET, body), "broken-1");
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.body()).startsWith("{\"error\":\"the body is not valid JSON");
+    }
+
+    @Test
+    void legacyV2WebhookIsRefusedWithWhatToDoInstead() {
+        byte[] body = Refdata.bytes("webhook-samples/pagerduty-v2-legacy/zulip/resolve_v2.json");
+
+        HttpResponse<String> answer = post(body, Signed.pagerDuty(VECTOR_SECRET, body), "v2-1");
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.body()).contains("V2").contains("create a V3 subscription");
+    }
+
+    @Test
+    void eventsOfOtherResourcesAreAcknowledgedAndIgnored() {
+        byte[] body = Refdata.bytes("pagerduty/webhook-v3-examples/03-service.updated.json");
+
+        HttpResponse<String> answer = post(body, Signed.pagerDuty(VECTOR_SECRET, body), "service-1");
+
+        assertThat(answer.statusCode()).isEqualTo(202);
+        assertThat(answer.body()).contains("\"status\":\"ignored\"").contains("service.updated");
+    }
+
+    @Test
+    void bodyOverOneMebibyteIsRefusedBeforeItIsRead() {
+        byte[] body = new byte[1024 * 1024 + 1];
+        Arrays.fill(body, (byte) ' ');
+
+        assertThat(post(body, Signed.pagerDuty(VECTOR_SECRET, body), "big-1").statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void formEncodedBodyIsRefused() {
+        HttpResponse<String> answer = bridge.post("/webhooks/pagerduty", "event=x".getBytes(),
+                "Content-Type", "application/x-www-form-urlencoded");
+
+        assertThat(answer.statusCode()).isEqualTo(415);
+    }
+
+    @Test
+    void redeliveryIsAnsweredWithoutStoringTwice() {
+        byte[] body = Refdata.bytes("webhook-samples/pagerduty-v3/zulip/unacknowledged_v3.json");
+        String signature = Signed.pagerDuty(VECTOR_SECRET, body);
+
+        HttpResponse<String> first = post(body, signature, "redelivered-1");
+        HttpResponse<String> again = post(body, signature, "redelivered-1");
+
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body()).contains("\"status\":\"duplicate\"");
+        long incident = bridge.incidentLog().incident(Source.PAGERDUTY, "PQ1K5C8").orElseThrow().id();
+        assertThat(bridge.incidentLog().events(incident))
+                .filteredOn(e -> e.key().equals("event:01BZYK5B3WC0QI62S87MJX7FCD")).hasSize(1);
+    }
+
+    @Test
+    void answersDoNotEchoTheRequestHeaders() {
+        byte[] body = Refdata.bytes("pagerduty/webhook-v3-signature-testvector.body.json");
+
+        HttpResponse<String> answer = post(body, VECTOR_SIGNATURE, "echo-1");
+
+        assertThat(answer.headers().map().keySet()).map(String::toLowerCase)
+                .doesNotContain("x-pagerduty-signature", "x-webhook-id");
+    }
+
+    @Test
+    void readinessIncludesTheIncidentLogAndMetricsAreServed() {
+        HttpResponse<String> ready = bridge.management("/observe/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"status\":\"UP\"");
+        assertThat(HealthCheckHelper.invokeReadiness(bridge.camel(), "full"))
+                .filteredOn(result -> result.getCheck().getId().equals("incident-log"))
+                .singleElement()
+                .satisfies(result -> assertThat(result.getState()).isEqualTo(HealthCheck.State.UP));
+
+        HttpResponse<String> metrics = bridge.management("/observe/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("camel_exchanges_total");
+    }
+
+    private static HttpResponse<String> post(byte[] body, String signature, String deliveryId) {
+        return bridge.post("/webhooks/pagerduty", body, "Content-Type", "application/json",
+                "X-PagerDuty-Signature", signature, "X-Webhook-Id", deliveryId);
+    }
+}

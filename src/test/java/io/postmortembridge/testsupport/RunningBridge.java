@@ -1,0 +1,164 @@
+package io.postmortembridge.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.camel.main.Main;
+
+import io.postmortembridge.Application;
+import io.postmortembridge.incidentlog.IncidentLog;
+import io.postmortembridge.incidentlog.Outbox;
+
+/**
+ * The service as it ships ({@link Application#create()}: config/application.properties, the routes
+ * in routes/), started in the test JVM on free ports with a few properties overridden: where Jira
+ * and PagerDuty are, a database of the test's own, and a fast outbox.
+ */
+public final class RunningBridge implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Main main;
+    private final int port;
+    private final int managementPort;
+
+    private RunningBridge(Main main, int port, int managementPort) {
+        this.main = main;
+        this.port = port;
+        this.managementPort = managementPort;
+    }
+
+    /** Properties every test run starts from; tests add or replace their own. */
+    public static Map<String, String> defaults(Path workDir) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("database.url", "jdbc:h2:file:" + workDir.resolve("incident-log").toAbsolutePath());
+        properties.put("postmortem.dry-run-directory", workDir.resolve("postmortems").toString());
+        properties.put("outbox.poll-interval", "100");
+        properties.put("outbox.initial-backoff", "PT0.2S");
+        properties.put("outbox.max-backoff", "PT1S");
+        properties.put("outbox.lease", "PT30S");
+        properties.put("camel.component.http.response-timeout", "3000");
+        properties.put("camel.component.http.connect-timeout", "2000");
+        return properties;
+    }
+
+    /** Starts the service and returns once it answers on its ports. */
+    public static RunningBridge start(Map<String, String> properties) {
+        int port = freePort();
+        int managementPort = freePort();
+        Main main = Application.create();
+        properties.forEach(main::addOverrideProperty);
+        main.addOverrideProperty("camel.server.port", Integer.toString(port));
+        main.addOverrideProperty("camel.management.port", Integer.toString(managementPort));
+        main.start();
+        RunningBridge bridge = new RunningBridge(main, port, managementPort);
+        bridge.awaitReady();
+        return bridge;
+    }
+
+    public HttpResponse<String> post(String path, byte[] body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.build());
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build());
+    }
+
+    public HttpResponse<String> management(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + path)).GET().build());
+    }
+
+    public IncidentLog incidentLog() {
+        return bean("incidentLog", IncidentLog.class);
+    }
+
+    public Outbox outbox() {
+        return bean("outbox", Outbox.class);
+    }
+
+    public org.apache.camel.CamelContext camel() {
+        return main.getCamelContext();
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        T bean = main.getCamelContext().getRegistry().lookupByNameAndType(name, type);
+        if (bean == null) {
+            throw new IllegalStateException("no bean '" + name + "' of type " + type.getSimpleName());
+        }
+        return bean;
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (management("/observe/health/ready").statusCode() == 200) {
+                    return;
+                }
+            } catch (UncheckedIOException e) {
+                // not listening yet
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException("the service did not become ready within 30 s");
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A fresh working directory under target/, kept after the run for reading its files. */
+    public static Path workDir(String name) {
+        try {
+            Path dir = Path.of("target", "bridge-runs", name + "-" + System.nanoTime());
+            Files.createDirectories(dir);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
