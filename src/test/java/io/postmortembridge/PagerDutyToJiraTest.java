@@ -138,6 +138,31 @@ class PagerDutyToJiraTest {
     }
 
     @Test
+    void hostileLongNonLatinTitleReachesJiraAsPlainText() throws Exception {
+        String hostile = "{code}<script>alert(1)</script>[~accountid:5b10ac8d82e05b22cc7d4ef5] *bold* \"q\" \\ "
+                + "|table|\nsecond line 事故 🚨 مرحبا " + "x".repeat(400);
+        ObjectNode root = (ObjectNode) JSON.readTree(Refdata.bytes(recording("resolved_v3.json")));
+        ObjectNode data = (ObjectNode) root.at("/event/data");
+        data.put("title", hostile);
+        // the priority object as PagerDuty sends it (from the escalation recording), so the review rule matches
+        data.set("priority", JSON.readTree(Refdata.bytes(recording("escalate_v3.json"))).at("/event/data/priority"));
+        properties.remove("pagerduty.api-token");
+        bridge = RunningBridge.start(properties);
+
+        assertThat(deliver(JSON.writeValueAsBytes(root), "delivery-hostile").statusCode()).isEqualTo(202);
+
+        awaitPostmortem(PostmortemStatus.PUBLISHED);
+        JsonNode fields = JSON.readTree(jiraRequests(CREATE).get(0).getBodyAsString()).get("fields");
+        String summary = fields.get("summary").asText();
+        assertThat(summary).hasSize(255).endsWith("…").doesNotContain("\n")
+                .startsWith("Post-mortem: {code}<script>alert(1)</script>[~accountid:5b10ac8d82e05b22cc7d4ef5] *bold* "
+                        + "\"q\" \\ |table| second line 事故 🚨 مرحبا xxx");
+        assertThat(fields.at("/priority/name").asText()).isEqualTo("Highest");
+        AdfSchema.assertValid(fields.get("description"));
+        assertThat(pagerDuty.requests()).as("no API token, no REST calls").isEmpty();
+    }
+
+    @Test
     void redeliveriesAndASecondResolutionCreateNoSecondIssue() throws Exception {
         bridge = RunningBridge.start(properties);
 

@@ -28,6 +28,9 @@ public final class Timeline {
             EventKind.REASSIGNED, EventKind.DELEGATED, EventKind.RESOLVED, EventKind.SNOOZED,
             EventKind.URGENCY_CHANGED);
 
+    /** The key of the trigger row drawn from the incident's start time when no trigger event was received. */
+    static final String STARTED_KEY = "incident-started";
+
     private final List<IncidentEvent> events;
     private final Instant trigger;
 
@@ -42,10 +45,14 @@ public final class Timeline {
      */
     public static Timeline of(List<IncidentEvent> recorded, Instant startedAt, Duration changeWindow) {
         boolean logEntriesKnown = recorded.stream().anyMatch(e -> e.origin() == Origin.LOG_ENTRY);
-        List<IncidentEvent> kept = recorded.stream()
+        List<IncidentEvent> kept = new ArrayList<>(recorded.stream()
                 .filter(e -> !(logEntriesKnown && e.origin() == Origin.WEBHOOK && LOGGED_KINDS.contains(e.kind())))
-                .sorted(Comparator.comparing(IncidentEvent::occurredAt))
-                .toList();
+                .toList());
+        if (startedAt != null && kept.stream().noneMatch(e -> e.kind() == EventKind.TRIGGERED)) {
+            // the trigger's own delivery may predate the subscription; the incident still says when it began
+            kept.add(new IncidentEvent(STARTED_KEY, Origin.WEBHOOK, EventKind.TRIGGERED, startedAt, null, null, null));
+        }
+        kept.sort(Comparator.comparing(IncidentEvent::occurredAt));
         Instant trigger = startedAt != null ? startedAt : kept.stream()
                 .filter(e -> e.kind() == EventKind.TRIGGERED)
                 .map(IncidentEvent::occurredAt)

@@ -384,7 +384,8 @@ class DraftComposerTest {
         Matcher leftOut = Pattern.compile("\\| {2}\\| (\\d+) entries left out to fit Jira's size limit; the "
                 + "incident's own log has them all\\. \\| {2}\\|").matcher(markdown);
         assertThat(leftOut.find()).as("a row saying how many entries were left out").isTrue();
-        assertThat(Integer.parseInt(leftOut.group(1)) + shownRows).isEqualTo(5_000);
+        // the 5 000 entries plus the trigger row drawn from the incident's start
+        assertThat(Integer.parseInt(leftOut.group(1)) + shownRows).isEqualTo(5_001);
         assertThat(shownRows).isPositive();
         // the first and the last minutes are kept
         assertThat(markdown).contains("| 2026-04-01 02:08:00 |", "| 2026-04-01 03:31:19 |");

@@ -54,10 +54,10 @@ class TimelineTest {
 
         assertThat(timeline.trigger()).isEqualTo(CREATED);
         assertThat(timeline.events()).extracting(IncidentEvent::kind).containsExactly(
-                EventKind.ESCALATED, EventKind.DELEGATED, EventKind.PRIORITY_CHANGED, EventKind.STATUS_UPDATE,
+                EventKind.TRIGGERED, EventKind.ESCALATED, EventKind.DELEGATED, EventKind.PRIORITY_CHANGED, EventKind.STATUS_UPDATE,
                 EventKind.NOTE);
         assertThat(timeline.entries(false)).extracting(TimelineEntry::at).containsExactly(
-                Instant.parse("2026-04-01T02:08:04.642Z"), Instant.parse("2026-04-01T02:13:20.295Z"),
+                CREATED, Instant.parse("2026-04-01T02:08:04.642Z"), Instant.parse("2026-04-01T02:13:20.295Z"),
                 Instant.parse("2026-04-01T02:15:36.315Z"), Instant.parse("2026-04-01T02:17:41.211Z"),
                 Instant.parse("2026-04-01T02:18:59.674Z"));
     }
@@ -67,6 +67,7 @@ class TimelineTest {
         List<TimelineEntry> entries = Timeline.of(checkoutWebhooks(), CREATED, HOUR).entries(false);
 
         assertThat(entries).extracting(TimelineEntry::what).containsExactly(
+                "Triggered",
                 "Escalated to on-call responder 1 by on-call responder 1",
                 "Delegated to escalation policy APIs-ep by on-call responder 1",
                 "Priority set to P2 by on-call responder 1",
@@ -83,8 +84,8 @@ class TimelineTest {
     void entriesWithNamesShowTheRespondersNames() {
         List<TimelineEntry> entries = Timeline.of(checkoutWebhooks(), CREATED, HOUR).entries(true);
 
-        assertThat(entries.get(0).what()).isEqualTo("Escalated to Harsh Santwani by Harsh Santwani");
-        assertThat(entries.get(4).what()).isEqualTo(
+        assertThat(entries.get(1).what()).isEqualTo("Escalated to Harsh Santwani by Harsh Santwani");
+        assertThat(entries.get(5).what()).isEqualTo(
                 "Note by Harsh Santwani: Running KILL on long-running queries from the reporting-service.");
         assertThat(entries).noneMatch(e -> e.what().contains("on-call responder"));
     }
@@ -180,12 +181,12 @@ class TimelineTest {
 
         Timeline timeline = Timeline.of(List.of(newer, older), trigger, HOUR);
 
-        assertThat(timeline.events()).containsExactly(newer);
+        assertThat(timeline.events()).filteredOn(e -> e.kind() == EventKind.CHANGE).containsExactly(newer);
         assertThat(timeline.entries(false)).extracting(TimelineEntry::what).containsExactly(
                 "Change from acme-build-pipeline-tool-default-i-9999: Build Success - Increase snapshot create "
-                        + "timeout to 30 seconds");
+                        + "timeout to 30 seconds", "Triggered");
         assertThat(Timeline.of(List.of(newer, older), trigger, Duration.ofHours(2)).events())
-                .containsExactly(older, newer);
+                .filteredOn(e -> e.kind() == EventKind.CHANGE).containsExactly(older, newer);
     }
 
     @Test
@@ -198,7 +199,8 @@ class TimelineTest {
 
         Timeline timeline = Timeline.of(List.of(after, atTrigger, windowStart, tooEarly), trigger, HOUR);
 
-        assertThat(timeline.events()).containsExactly(windowStart, atTrigger);
+        assertThat(timeline.events()).filteredOn(e -> e.kind() == EventKind.CHANGE)
+                .containsExactly(windowStart, atTrigger);
     }
 
     @Test
@@ -261,7 +263,8 @@ class TimelineTest {
         List<TimelineEntry> entries = Timeline.of(events, CREATED, HOUR).entries(false);
 
         assertThat(entries.get(0).what()).isEqualTo("Note by on-call responder 1: paging");
-        assertThat(entries.get(1).what()).isEqualTo("Escalated to on-call responder 2 by on-call responder 2");
+        assertThat(entries.get(1).what()).isEqualTo("Triggered");
+        assertThat(entries.get(2).what()).isEqualTo("Escalated to on-call responder 2 by on-call responder 2");
         assertThat(entries.get(entries.size() - 1).what()).isEqualTo("Note by on-call responder 2: rolled back");
     }
 
@@ -289,7 +292,7 @@ class TimelineTest {
                 log("log:2", EventKind.ESCALATION_REPEATED, "2026-04-01T02:31:00Z", MAIL_SERVICE, null, null),
                 log("log:3", EventKind.LIMIT_REACHED, "2026-04-01T02:32:00Z", MAIL_SERVICE, null, "trigger limit"));
 
-        List<TimelineEntry> entries = Timeline.of(events, CREATED, HOUR).entries(false);
+        List<TimelineEntry> entries = Timeline.of(events, null, HOUR).entries(false);
 
         assertThat(entries).extracting(TimelineEntry::what).containsExactly(
                 "Escalation reached nobody: the escalation path was exhausted",
@@ -354,5 +357,22 @@ class TimelineTest {
     private static IncidentEvent change(String key, String at, String summary) {
         return new IncidentEvent(key, Origin.CHANGE_EVENT, EventKind.CHANGE, Instant.parse(at),
                 new Actor(Actor.Kind.SYSTEM, null, "acme-build-pipeline-tool-default-i-9999"), null, summary);
+    }
+
+    @Test
+    void incidentStartIsTheTriggerRowWhenNoTriggerWasDelivered() {
+        Timeline timeline = Timeline.of(List.of(recorded("annotated_v3.json")), CREATED, HOUR);
+
+        assertThat(timeline.events().get(0)).isEqualTo(new IncidentEvent("incident-started", Origin.WEBHOOK,
+                EventKind.TRIGGERED, CREATED, null, null, null));
+    }
+
+    @Test
+    void aDeliveredTriggerIsNotDoubled() {
+        IncidentEvent triggered = recorded("triggered_v3.json");
+
+        Timeline timeline = Timeline.of(List.of(triggered), triggered.occurredAt().minusSeconds(1), HOUR);
+
+        assertThat(timeline.events()).containsExactly(triggered);
     }
 }

@@ -115,13 +115,13 @@ public final class MarkdownRenderer {
         lines.add(new ArrayList<>());
         for (Inline inline : content) {
             if (inline instanceof Inline.Text text) {
-                split(lines, AdfRenderer.clean(text.text()), text.strong(), null);
+                split(lines, PlainText.clean(text.text()), text.strong(), null);
             } else if (inline instanceof Inline.Link link) {
-                String label = AdfRenderer.clean(link.text());
+                String label = PlainText.clean(link.text());
                 if (label.isBlank()) {
-                    label = AdfRenderer.clean(link.href() == null ? "" : link.href().strip());
+                    label = PlainText.clean(link.href() == null ? "" : link.href().strip());
                 }
-                split(lines, label, false, AdfRenderer.webHref(link.href()).orElse(null));
+                split(lines, label, false, PlainText.webHref(link.href()).orElse(null));
             }
         }
         List<String> rendered = new ArrayList<>();

@@ -1,0 +1,25 @@
+package io.postmortembridge;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.postmortembridge.testsupport.RunningBridge;
+
+/** A configuration that cannot be safe stops the start, saying which setting to fix. */
+class StartupTest {
+
+    @Test
+    void jiraWithoutAWebhookSecretRefusesToStart() {
+        Map<String, String> properties = RunningBridge.defaults(RunningBridge.workDir("startup"));
+        properties.put("jira.base-url", "https://acme.atlassian.net");
+        properties.put("jira.email", "postmortems@example.com");
+        properties.put("jira.api-token", "token");
+
+        assertThatThrownBy(() -> RunningBridge.start(properties))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("pagerduty.webhook-secret (PAGERDUTY_WEBHOOK_SECRET) is not set");
+    }
+}
