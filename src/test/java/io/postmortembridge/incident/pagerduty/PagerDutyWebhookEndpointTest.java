@@ -166,7 +166,8 @@ class PagerDutyWebhookEndpointTest {
     }
 
     @Test
-    void readinessIncludesTheIncidentLogAndMetricsAreServed() {
+    void livenessReadinessWithTheIncidentLogAndMetricsAreServed() {
+        assertThat(bridge.management("/observe/health/live").statusCode()).isEqualTo(200);
         HttpResponse<String> ready = bridge.management("/observe/health/ready");
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).contains("\"status\":\"UP\"");
