@@ -14,7 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import io.postmortembridge.http.CamelVendorHttp;
 import io.postmortembridge.incident.pagerduty.PagerDutyEnricher;
@@ -41,7 +43,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
     public void configure(CamelContext camel) throws Exception {
         Settings settings = Settings.read(key -> camel.getPropertiesComponent().resolveProperty(key).orElse(""));
         Clock clock = Clock.systemUTC();
-        ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule());
+        ObjectMapper json = new ObjectMapper();
 
         Database database = Database.open(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword());
         camel.addService(new ServiceSupport() {
@@ -77,7 +79,25 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 : new JiraPostmortemPublisher(new CamelVendorHttp(producer, "direct:jira-api", "Jira", clock),
                         settings.jira(), log, json));
 
+        camel.addStartupListener((context, alreadyStarted) -> registerGauges(context, outbox));
         logModes(settings);
+    }
+
+    /**
+     * Work waiting in the outbox, and work parked on an error someone must fix: the two numbers to
+     * alert on. Read on each scrape.
+     */
+    private static void registerGauges(CamelContext camel, Outbox outbox) {
+        MeterRegistry meters = camel.getRegistry().findSingleByType(MeterRegistry.class);
+        if (meters == null) {
+            return;
+        }
+        Gauge.builder("postmortem_bridge_outbox_pending", outbox, o -> o.counts().pending())
+                .description("Side effects (drafts, Jira calls) waiting to be sent or retried")
+                .register(meters);
+        Gauge.builder("postmortem_bridge_outbox_parked", outbox, o -> o.counts().parked())
+                .description("Side effects stopped on an error that needs a configuration fix; see the log")
+                .register(meters);
     }
 
     /**

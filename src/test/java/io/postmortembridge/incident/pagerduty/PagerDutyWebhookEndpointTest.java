@@ -178,7 +178,8 @@ class PagerDutyWebhookEndpointTest {
 
         HttpResponse<String> metrics = bridge.management("/observe/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("camel_exchanges_total");
+        assertThat(metrics.body()).contains("camel_exchanges_total", "postmortem_bridge_outbox_pending ",
+                "postmortem_bridge_outbox_parked 0.0");
     }
 
     private static HttpResponse<String> post(byte[] body, String signature, String deliveryId) {
