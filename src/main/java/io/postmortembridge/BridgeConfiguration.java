@@ -1,5 +1,8 @@
 package io.postmortembridge;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -42,6 +45,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext camel) throws Exception {
         Settings settings = Settings.read(key -> camel.getPropertiesComponent().resolveProperty(key).orElse(""));
+        requireFree(camel, "camel.server.port");
+        requireFree(camel, "camel.management.port");
         Clock clock = Clock.systemUTC();
         ObjectMapper json = new ObjectMapper();
 
@@ -75,12 +80,31 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("postmortems", new Postmortems(log, settings.drafts()));
         registry.bind("postmortemPublisher", settings.jira().dryRun()
                 ? new DryRunPostmortemPublisher(Path.of(settings.dryRunDirectory()),
-                        new JiraRequests(settings.jira(), json), log)
+                        new JiraRequests(settings.jira(), json), log, json)
                 : new JiraPostmortemPublisher(new CamelVendorHttp(producer, "direct:jira-api", "Jira", clock),
                         settings.jira(), log, json));
 
         camel.addStartupListener((context, alreadyStarted) -> registerGauges(context, outbox));
         logModes(settings);
+    }
+
+    /**
+     * The HTTP servers bind after start-up and only log when their port is taken, leaving a service
+     * that runs without its ports (and a readiness probe answered by whatever holds them): checked
+     * here, so such a start fails instead.
+     */
+    private static void requireFree(CamelContext camel, String property) {
+        int port = camel.getPropertiesComponent().resolveProperty(property).map(Integer::parseInt).orElse(0);
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " (" + property + ") is already in use: stop what "
+                    + "listens on it, or set " + property + " to a free port");
+        }
     }
 
     /**

@@ -8,12 +8,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.postmortembridge.incident.Source;
+import io.postmortembridge.incident.pagerduty.PagerDutyWebhookEvent;
+import io.postmortembridge.incident.pagerduty.PagerDutyWebhookParser;
+import io.postmortembridge.incidentlog.Database;
+import io.postmortembridge.incidentlog.IncidentLog;
+import io.postmortembridge.incidentlog.Outbox;
+import io.postmortembridge.incidentlog.OutboxSettings;
 import io.postmortembridge.incidentlog.LoggedPostmortem;
 import io.postmortembridge.incidentlog.PostmortemStatus;
 import io.postmortembridge.testsupport.CapturedLogs;
@@ -61,8 +71,45 @@ class DryRunTest {
                     "| Action | Owner | Due |",
                     "Follow-up review on **2026-04-15**");
             assertThat(markdown).doesNotContain("Harsh", "Santwani");
-            assertThat(logs.text()).contains("Jira would have received", "POST /rest/api/3/search/jql",
-                    "POST /rest/api/3/issue", "\"labels\":[\"postmortem\",\"postmortem-bridge-pagerduty-Q3B15VLMF3ASBD\"]");
+            assertThat(logs.text()).contains("Jira would have received",
+                    "POST /rest/api/3/search/jql {\"jql\":\"project = \\\"PM\\\" AND labels = "
+                            + "\\\"postmortem-bridge-pagerduty-Q3B15VLMF3ASBD\\\"\",\"fields\":[\"summary\"],\"maxResults\":1}",
+                    "POST /rest/api/3/issue {\"fields\":{\"project\":{\"key\":\"PM\"},\"issuetype\":{\"name\":\"Task\"},"
+                            + "\"summary\":\"Post-mortem: Critical: Checkout API High Latency\",\"description\":\"<ADF, ",
+                    "\"labels\":[\"postmortem\",\"postmortem-bridge-pagerduty-Q3B15VLMF3ASBD\"],"
+                            + "\"priority\":{\"name\":\"High\"}}}");
+        }
+    }
+
+    @Test
+    void storedBacklogDrainsInOneLookNotABatchPerPoll() throws IOException {
+        Path workDir = RunningBridge.workDir("dry-run-backlog");
+        Map<String, String> properties = RunningBridge.defaults(workDir);
+        properties.put("outbox.poll-interval", "60000");
+        properties.put("outbox.batch-size", "3");
+        byte[] resolved = Files.readAllBytes(Path.of("examples", "pagerduty", "06-resolved.json"));
+        // ten resolutions stored before the service starts, as after a restart with work waiting
+        try (Database database = Database.open(properties.get("database.url"), "sa", "")) {
+            IncidentLog log = new IncidentLog(database.jdbi(), new Outbox(database.jdbi(), Clock.systemUTC(),
+                    new OutboxSettings(3, Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(15))),
+                    Clock.systemUTC());
+            PagerDutyWebhookParser parser = new PagerDutyWebhookParser(new ObjectMapper());
+            for (int i = 0; i < 10; i++) {
+                PagerDutyWebhookEvent event = parser.parse(new String(resolved, StandardCharsets.UTF_8)
+                        .replace("Q3B15VLMF3ASBD", "PBACKLOG" + i).replace("01GI0M3D5C6XEXAMPLERESOLVE", "E" + i)
+                        .getBytes(StandardCharsets.UTF_8));
+                log.takeIn("backlog-" + i, event.eventType(), event.incident(), event.event(), event.resolution());
+            }
+        }
+
+        try (RunningBridge bridge = RunningBridge.start(properties)) {
+            // the first look comes a second after start, the next a minute later: only draining gets all ten out
+            await().atMost(Duration.ofSeconds(20)).until(() -> bridge.outbox().counts().pending() == 0);
+            for (int i = 0; i < 10; i++) {
+                long incident = bridge.incidentLog().incident(Source.PAGERDUTY, "PBACKLOG" + i).orElseThrow().id();
+                assertThat(bridge.incidentLog().postmortemOfIncident(incident)).hasValueSatisfying(
+                        postmortem -> assertThat(postmortem.status()).isEqualTo(PostmortemStatus.DRY_RUN));
+            }
         }
     }
 

@@ -2,6 +2,8 @@ package io.postmortembridge;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -21,5 +23,18 @@ class StartupTest {
         assertThatThrownBy(() -> RunningBridge.start(properties))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("pagerduty.webhook-secret (PAGERDUTY_WEBHOOK_SECRET) is not set");
+    }
+
+    @Test
+    void busyPortRefusesToStartInsteadOfRunningWithoutIt() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Map<String, String> properties = RunningBridge.defaults(RunningBridge.workDir("startup"));
+            properties.put("camel.server.port", Integer.toString(taken.getLocalPort()));
+
+            assertThatThrownBy(() -> RunningBridge.start(properties))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("port " + taken.getLocalPort() + " (camel.server.port) is already in use: stop what "
+                            + "listens on it, or set camel.server.port to a free port");
+        }
     }
 }

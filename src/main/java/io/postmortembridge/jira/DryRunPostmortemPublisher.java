@@ -10,6 +10,9 @@ import java.nio.file.StandardCopyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.postmortembridge.http.HttpCall;
 import io.postmortembridge.incidentlog.IncidentLog;
 import io.postmortembridge.incidentlog.LoggedIncident;
@@ -28,11 +31,13 @@ public final class DryRunPostmortemPublisher implements PostmortemPublisher {
     private final Path directory;
     private final JiraRequests requests;
     private final IncidentLog log;
+    private final ObjectMapper json;
 
-    public DryRunPostmortemPublisher(Path directory, JiraRequests requests, IncidentLog log) {
+    public DryRunPostmortemPublisher(Path directory, JiraRequests requests, IncidentLog log, ObjectMapper json) {
         this.directory = directory;
         this.requests = requests;
         this.log = log;
+        this.json = json;
     }
 
     @Override
@@ -46,9 +51,22 @@ public final class DryRunPostmortemPublisher implements PostmortemPublisher {
         HttpCall create = requests.createIssue(postmortem.title(), postmortem.descriptionAdf(),
                 postmortem.idempotencyLabel(), incident.facts().priority());
         LOG.info("Dry-run (JIRA_BASE_URL is not set): post-mortem for {} incident {} written to {}. Jira would have "
-                        + "received:\n{}\n{}\n{}\n{}", incident.facts().source().displayName(),
-                incident.facts().externalId(), file, search, search.body(), create, create.body());
+                        + "received:\n{} {}\n{} {}", incident.facts().source().displayName(),
+                incident.facts().externalId(), file, search, search.body(), create, withoutDescription(create.body()));
+        LOG.debug("Dry-run: the complete create request: {}", create.body());
         log.recordPublished(postmortem.id(), PostmortemStatus.DRY_RUN, null, file.toString());
+    }
+
+    /** The description is the draft itself, already in the file: the log names its size instead. */
+    private String withoutDescription(String createBody) {
+        try {
+            ObjectNode body = (ObjectNode) json.readTree(createBody);
+            ObjectNode fields = (ObjectNode) body.get("fields");
+            fields.put("description", "<ADF, " + fields.get("description").toString().length() + " characters: the draft>");
+            return body.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the create request is built here and is JSON", e);
+        }
     }
 
     /** Whole or not at all: a reader never sees half a file. */

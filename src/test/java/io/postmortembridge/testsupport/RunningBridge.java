@@ -57,11 +57,12 @@ public final class RunningBridge implements AutoCloseable {
         int port = freePort();
         int managementPort = freePort();
         Main main = Application.create();
-        properties.forEach(main::addOverrideProperty);
         main.addOverrideProperty("camel.server.port", Integer.toString(port));
         main.addOverrideProperty("camel.management.port", Integer.toString(managementPort));
+        properties.forEach(main::addOverrideProperty);
         main.start();
-        RunningBridge bridge = new RunningBridge(main, port, managementPort);
+        int bound = Integer.parseInt(properties.getOrDefault("camel.server.port", Integer.toString(port)));
+        RunningBridge bridge = new RunningBridge(main, bound, managementPort);
         bridge.awaitReady();
         return bridge;
     }
