@@ -26,6 +26,11 @@ public record IncidentSnapshot(
         }
     }
 
+    /** How logs and messages refer to the incident, e.g. "PagerDuty incident PCPZE64". */
+    public String name() {
+        return source.displayName() + " incident " + externalId;
+    }
+
     public static IncidentSnapshot reference(Source source, String externalId, String title, String htmlUrl) {
         return new IncidentSnapshot(source, externalId, null, title, null, null, null, null, null, htmlUrl, null, null);
     }

@@ -50,9 +50,8 @@ public final class DryRunPostmortemPublisher implements PostmortemPublisher {
         HttpCall search = requests.findByLabel(postmortem.idempotencyLabel());
         HttpCall create = requests.createIssue(postmortem.title(), postmortem.descriptionAdf(),
                 postmortem.idempotencyLabel(), incident.facts().priority());
-        LOG.info("Dry-run (JIRA_BASE_URL is not set): post-mortem for {} incident {} written to {}. Jira would have "
-                        + "received:\n{} {}\n{} {}", incident.facts().source().displayName(),
-                incident.facts().externalId(), file, search, search.body(), create, withoutDescription(create.body()));
+        LOG.info("Dry-run (JIRA_BASE_URL is not set): post-mortem for {} written to {}. Jira would have "
+                        + "received:\n{} {}\n{} {}", incident.facts().name(), file, search, search.body(), create, withoutDescription(create.body()));
         LOG.debug("Dry-run: the complete create request: {}", create.body());
         log.recordPublished(postmortem.id(), PostmortemStatus.DRY_RUN, null, file.toString());
     }

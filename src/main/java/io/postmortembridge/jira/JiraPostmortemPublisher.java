@@ -49,7 +49,7 @@ public final class JiraPostmortemPublisher implements PostmortemPublisher {
             return;
         }
         LoggedIncident incident = log.incident(postmortem.incidentId()).orElseThrow();
-        String name = incident.facts().source().displayName() + " incident " + incident.facts().externalId();
+        String name = incident.facts().name();
 
         JsonNode found = answer(postmortem, requests.findByLabel(postmortem.idempotencyLabel()),
                 "search for an earlier post-mortem issue of " + name);

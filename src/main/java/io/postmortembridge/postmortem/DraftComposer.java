@@ -82,8 +82,7 @@ public final class DraftComposer {
 
     /** "Post-mortem: <title>", on one line, cut to what Jira accepts. */
     static String title(IncidentSnapshot incident) {
-        String title = incident.title() == null ? incident.source().displayName() + " incident " + incident.externalId()
-                : incident.title();
+        String title = incident.title() == null ? incident.name() : incident.title();
         // every control character (C0, C1, DEL) and Unicode line or paragraph separator: a summary is one line
         String oneLine = (TITLE_PREFIX + title).replaceAll("[\\p{Cc}\\p{Zl}\\p{Zp}]+", " ").strip();
         return cut(oneLine, MAX_TITLE);

@@ -36,12 +36,12 @@ public final class Postmortems {
 
     /** The review facts of a logged incident; the body the route's rule reads. */
     public ReviewCandidate candidate(String incidentId) {
-        LoggedIncident incident = incident(incidentId);
+        LoggedIncident incident = incident(Long.parseLong(incidentId.strip()));
         IncidentSnapshot facts = incident.facts();
         Timeline timeline = timelineOf(incident);
         Long openMinutes = timeline.trigger() == null || facts.resolvedAt() == null ? null
                 : Math.max(0, Duration.between(timeline.trigger(), facts.resolvedAt()).toMinutes());
-        return new ReviewCandidate(incident.id(), nameOf(facts), facts.title(), facts.priority(), facts.urgency(),
+        return new ReviewCandidate(incident.id(), facts.name(), facts.title(), facts.priority(), facts.urgency(),
                 openMinutes, timeline.escalations());
     }
 
@@ -51,7 +51,7 @@ public final class Postmortems {
      * @param reason which review rule matched, in words
      */
     public void draft(ReviewCandidate candidate, String reason) {
-        LoggedIncident incident = incident(Long.toString(candidate.incidentId()));
+        LoggedIncident incident = incident(candidate.incidentId());
         log.recordReview(incident.id(), true, reason);
         if (log.postmortemOfIncident(incident.id()).isPresent()) {
             LOG.info("{} resolved again: its post-mortem was already drafted, nothing new is created", candidate.name());
@@ -90,12 +90,8 @@ public final class Postmortems {
         return Timeline.of(log.events(incident.id()), incident.facts().startedAt(), settings.changeWindow());
     }
 
-    private LoggedIncident incident(String incidentId) {
-        return log.incident(Long.parseLong(incidentId.strip()))
+    private LoggedIncident incident(long incidentId) {
+        return log.incident(incidentId)
                 .orElseThrow(() -> new PermanentFailure("incident " + incidentId + " is not in the incident log"));
-    }
-
-    private static String nameOf(IncidentSnapshot facts) {
-        return facts.source().displayName() + " incident " + facts.externalId();
     }
 }
