@@ -51,7 +51,8 @@ public final class DryRunPostmortemPublisher implements PostmortemPublisher {
         HttpCall create = requests.createIssue(postmortem.title(), postmortem.descriptionAdf(),
                 postmortem.idempotencyLabel(), incident.facts().priority());
         LOG.info("Dry-run (JIRA_BASE_URL is not set): post-mortem for {} written to {}. Jira would have "
-                        + "received:\n{} {}\n{} {}", incident.facts().name(), file, search, search.body(), create, withoutDescription(create.body()));
+                        + "received:\n{} {}\n{} {}", incident.facts().name(), file, search, search.body(), create,
+                withoutDescription(create.body()));
         LOG.debug("Dry-run: the complete create request: {}", create.body());
         log.recordPublished(postmortem.id(), PostmortemStatus.DRY_RUN, null, file.toString());
     }
@@ -61,7 +62,8 @@ public final class DryRunPostmortemPublisher implements PostmortemPublisher {
         try {
             ObjectNode body = (ObjectNode) json.readTree(createBody);
             ObjectNode fields = (ObjectNode) body.get("fields");
-            fields.put("description", "<ADF, " + fields.get("description").toString().length() + " characters: the draft>");
+            int size = fields.get("description").toString().length();
+            fields.put("description", "<ADF, " + size + " characters: the draft>");
             return body.toString();
         } catch (IOException e) {
             throw new UncheckedIOException("the create request is built here and is JSON", e);

@@ -6,8 +6,8 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
+import io.postmortembridge.incident.IncidentEvent;
 import io.postmortembridge.incident.IncidentSnapshot;
 import io.postmortembridge.postmortem.document.Block;
 import io.postmortembridge.postmortem.document.BulletList;
@@ -70,14 +70,17 @@ public final class DraftComposer {
 
     /**
      * The resolution, or, should the source never have said when, the last thing the timeline shows:
-     * every logged incident came with at least one event.
+     * every logged incident came with at least one event (a known start alone puts a trigger row there).
      */
     private static Instant lastKnownTime(Instant resolved, Timeline timeline) {
         if (resolved != null) {
             return resolved;
         }
-        return timeline.events().isEmpty() ? Objects.requireNonNull(timeline.trigger(), "an incident without any time")
-                : timeline.events().get(timeline.events().size() - 1).occurredAt();
+        List<IncidentEvent> events = timeline.events();
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("an incident with no resolution time and no event cannot be dated");
+        }
+        return events.get(events.size() - 1).occurredAt();
     }
 
     /** "Post-mortem: <title>", on one line, cut to what Jira accepts. */
