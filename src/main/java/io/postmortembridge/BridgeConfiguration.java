@@ -5,6 +5,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -27,8 +32,12 @@ import io.postmortembridge.incident.pagerduty.PagerDutySignature;
 import io.postmortembridge.incident.pagerduty.PagerDutyWebhook;
 import io.postmortembridge.incident.pagerduty.PagerDutyWebhookParser;
 import io.postmortembridge.incidentlog.Database;
+import io.postmortembridge.incidentlog.Inbox;
+import io.postmortembridge.incidentlog.IncidentIntake;
 import io.postmortembridge.incidentlog.IncidentLog;
 import io.postmortembridge.incidentlog.Outbox;
+import io.postmortembridge.incidentlog.OutboxCounts;
+import io.postmortembridge.incidentlog.WebhookIntake;
 import io.postmortembridge.jira.DryRunPostmortemPublisher;
 import io.postmortembridge.jira.JiraPostmortemPublisher;
 import io.postmortembridge.jira.JiraRequests;
@@ -41,6 +50,8 @@ import io.postmortembridge.postmortem.Postmortems;
 public final class BridgeConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeConfiguration.class);
+    /** How often a database that could not be reached at start is tried again. */
+    private static final Duration RECONNECT_EVERY = Duration.ofSeconds(1);
 
     @Override
     public void configure(CamelContext camel) throws Exception {
@@ -50,28 +61,27 @@ public final class BridgeConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         ObjectMapper json = new ObjectMapper();
 
-        Database database = Database.open(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword());
-        camel.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                database.close();
-            }
-        });
-        Outbox outbox = new Outbox(database.jdbi(), clock, settings.outbox());
+        Database database = Database.connect(settings.databaseUrl(), settings.databaseUser(),
+                settings.databasePassword(), settings.databaseConnectionTimeout());
+        WakeableScheduler outboxSchedule = new WakeableScheduler();
+        WakeableScheduler intakeSchedule = new WakeableScheduler();
+        Outbox outbox = new Outbox(database, clock, settings.outbox(), outboxSchedule::wake);
         IncidentLog log = new IncidentLog(database.jdbi(), outbox, clock);
-        int retried = outbox.retryParked();
-        if (retried > 0) {
-            LOG.info("Retrying {} task(s) that had stopped on an error before this start", retried);
-        }
+        Inbox inbox = new Inbox(database.jdbi(), clock);
+        PagerDutyWebhookParser pagerDutyParser = new PagerDutyWebhookParser(json);
 
         ProducerTemplate producer = camel.createProducerTemplate();
         Registry registry = camel.getRegistry();
-        HealthCheckRegistry.get(camel).register(new IncidentLogHealthCheck(log));
+        HealthCheckRegistry.get(camel).register(new IncidentLogHealthCheck(database));
         registry.bind("incidentLog", log);
         registry.bind("outbox", outbox);
+        registry.bind("outboxSchedule", outboxSchedule);
+        registry.bind("incidentIntake", new IncidentIntake(database, inbox, log, List.of(pagerDutyParser), clock,
+                intakeSchedule::wake));
+        registry.bind("incidentIntakeSchedule", intakeSchedule);
         registry.bind("pagerDutyWebhook", new PagerDutyWebhook(
                 settings.pagerDutySecrets().isEmpty() ? null : new PagerDutySignature(settings.pagerDutySecrets()),
-                new PagerDutyWebhookParser(json), log));
+                pagerDutyParser, new WebhookIntake(inbox, database, clock)));
         registry.bind("pagerDutyHeaders", pagerDutyHeaders());
         registry.bind("pagerDutyEnricher", new PagerDutyEnricher(
                 settings.pagerDutyApiToken().isEmpty() ? null
@@ -84,8 +94,69 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 : new JiraPostmortemPublisher(new CamelVendorHttp(producer, "direct:jira-api", "Jira", clock),
                         settings.jira(), log, json));
 
+        camel.addService(new IncidentLogLifecycle(camel, database, outbox, settings.outbox().lease()));
         camel.addStartupListener((context, alreadyStarted) -> registerGauges(context, outbox));
         logModes(settings);
+    }
+
+    /**
+     * The incident log's database, from start to stop. The service starts whether or not the
+     * database answers: until the schema is migrated it is not ready, webhooks are answered 503,
+     * and the connection is tried again every second. Leases of running tasks are renewed meanwhile.
+     */
+    private static final class IncidentLogLifecycle extends ServiceSupport {
+
+        private final CamelContext camel;
+        private final Database database;
+        private final Outbox outbox;
+        private final Duration lease;
+        private ScheduledExecutorService executor;
+
+        IncidentLogLifecycle(CamelContext camel, Database database, Outbox outbox, Duration lease) {
+            this.camel = camel;
+            this.database = database;
+            this.outbox = outbox;
+            this.lease = lease;
+        }
+
+        @Override
+        protected void doStart() {
+            executor = camel.getExecutorServiceManager().newScheduledThreadPool(this, "incident-log", 1);
+            long renewEvery = Math.max(1, lease.toMillis() / 3);
+            executor.scheduleWithFixedDelay(outbox::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+            if (!migrated()) {
+                LOG.warn("The incident log database cannot be used yet ({}): not ready, webhooks are answered 503 "
+                        + "until it can; trying again every {} s", database.problem(), RECONNECT_EVERY.toSeconds());
+                executor.schedule(this::retry, RECONNECT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+
+        private void retry() {
+            if (migrated()) {
+                LOG.info("The incident log database is connected and up to date: ready");
+                outbox.wake();
+            } else if (isRunAllowed()) {
+                executor.schedule(this::retry, RECONNECT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+
+        /** Migrates; once done, gives work parked on an error before this start one more try. */
+        private boolean migrated() {
+            if (!database.migrate()) {
+                return false;
+            }
+            int retried = outbox.retryParked();
+            if (retried > 0) {
+                LOG.info("Retrying {} task(s) that had stopped on an error before this start", retried);
+            }
+            return true;
+        }
+
+        @Override
+        protected void doStop() {
+            camel.getExecutorServiceManager().shutdownNow(executor);
+            database.close();
+        }
     }
 
     /**
@@ -109,19 +180,29 @@ public final class BridgeConfiguration implements CamelConfiguration {
 
     /**
      * Work waiting in the outbox, and work parked on an error someone must fix: the two numbers to
-     * alert on. Read on each scrape.
+     * alert on. Read on each scrape; unknown (NaN) while the database cannot be reached.
      */
     private static void registerGauges(CamelContext camel, Outbox outbox) {
         MeterRegistry meters = camel.getRegistry().findSingleByType(MeterRegistry.class);
         if (meters == null) {
             return;
         }
-        Gauge.builder("postmortem_bridge_outbox_pending", outbox, o -> o.counts().pending())
+        Gauge.builder("postmortem_bridge_outbox_pending", outbox, counted(OutboxCounts::pending))
                 .description("Side effects (drafts, Jira calls) waiting to be sent or retried")
                 .register(meters);
-        Gauge.builder("postmortem_bridge_outbox_parked", outbox, o -> o.counts().parked())
+        Gauge.builder("postmortem_bridge_outbox_parked", outbox, counted(OutboxCounts::parked))
                 .description("Side effects stopped on an error that needs a configuration fix; see the log")
                 .register(meters);
+    }
+
+    private static ToDoubleFunction<Outbox> counted(ToDoubleFunction<OutboxCounts> count) {
+        return outbox -> {
+            try {
+                return count.applyAsDouble(outbox.counts());
+            } catch (RuntimeException e) {
+                return Double.NaN;
+            }
+        };
     }
 
     /**

@@ -1,23 +1,29 @@
 package io.postmortembridge;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
-import io.postmortembridge.incidentlog.IncidentLog;
+import io.postmortembridge.incidentlog.Database;
 
 /**
  * Readiness: the service may take webhooks only while it can store them, since a webhook is
- * answered 2xx only once it is stored.
+ * answered 2xx only once it is stored. Answers within a second whatever the database does, and
+ * says what is wrong. Not a liveness check: a pod whose only problem is its database must not be
+ * restarted for it.
  */
 public final class IncidentLogHealthCheck extends AbstractHealthCheck {
 
-    private final IncidentLog log;
+    /** Kubernetes' default probe timeout is 1 s: the check answers before it. */
+    private static final Duration WAIT = Duration.ofMillis(800);
 
-    public IncidentLogHealthCheck(IncidentLog log) {
+    private final Database database;
+
+    public IncidentLogHealthCheck(Database database) {
         super("postmortem-bridge", "incident-log");
-        this.log = log;
+        this.database = database;
     }
 
     @Override
@@ -27,14 +33,11 @@ public final class IncidentLogHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        try {
-            if (log.isReachable()) {
-                builder.up();
-            } else {
-                builder.down().message("the incident log database gave an unexpected answer");
-            }
-        } catch (RuntimeException e) {
-            builder.down().message("the incident log database is unreachable: " + e.getClass().getSimpleName());
+        String problem = database.check(WAIT);
+        if (problem == null) {
+            builder.up();
+        } else {
+            builder.down().message(problem);
         }
     }
 }

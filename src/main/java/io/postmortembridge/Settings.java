@@ -36,6 +36,7 @@ record Settings(
         String databaseUrl,
         String databaseUser,
         String databasePassword,
+        Duration databaseConnectionTimeout,
         List<String> pagerDutySecrets,
         String pagerDutyApiToken,
         JiraSettings jira,
@@ -59,10 +60,13 @@ record Settings(
                     + "(several, comma-separated, while rotating)");
         }
         url("pagerduty.api-url (PAGERDUTY_API_URL)", property.apply("pagerduty.api-url"));
+        positive(property, "incident-intake.poll-interval");
+        positive(property, "outbox.poll-interval");
         return new Settings(
                 required(property, "database.url", "DATABASE_URL"),
                 property.apply("database.user"),
                 property.apply("database.password"),
+                connectionTimeout(property, "database.connection-timeout"),
                 secrets,
                 property.apply("pagerduty.api-token").strip(),
                 jira,
@@ -194,6 +198,16 @@ record Settings(
                     + "not '" + value + "'");
         }
         return duration;
+    }
+
+    /** The pool refuses less than 250 ms; more than PagerDuty's 5 s would answer webhooks after it gave up. */
+    private static Duration connectionTimeout(Function<String, String> property, String key) {
+        Duration timeout = duration(property, key);
+        if (timeout.compareTo(Duration.ofMillis(250)) < 0 || timeout.compareTo(Duration.ofSeconds(4)) > 0) {
+            throw new IllegalArgumentException(key + " must be between PT0.25S and PT4S (webhook senders wait about "
+                    + "5 s for an answer), not '" + property.apply(key).strip() + "'");
+        }
+        return timeout;
     }
 
     private static Period period(Function<String, String> property, String key) {

@@ -111,8 +111,9 @@ class SettingsTest {
         assertThat(settings.drafts()).isEqualTo(new DraftSettings(Period.ofDays(14), ZoneId.of("UTC"), false,
                 Duration.ofHours(1)));
         assertThat(settings.dryRunDirectory()).isEqualTo("data/postmortems");
-        assertThat(settings.outbox()).isEqualTo(new OutboxSettings(20, Duration.ofMinutes(5), Duration.ofSeconds(5),
+        assertThat(settings.outbox()).isEqualTo(new OutboxSettings(20, Duration.ofMinutes(1), Duration.ofSeconds(5),
                 Duration.ofMinutes(15)));
+        assertThat(settings.databaseConnectionTimeout()).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
@@ -242,6 +243,7 @@ class SettingsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"postmortem.change-window", "outbox.lease", "outbox.initial-backoff", "outbox.max-backoff",
+            "database.connection-timeout", "incident-intake.poll-interval", "outbox.poll-interval",
             "postmortem.follow-up-after", "postmortem.time-zone", "postmortem.show-responder-names",
             "outbox.batch-size", "postmortem.dry-run-directory", "jira.postmortem-issue-type"})
     void emptyRequiredSettingIsRefusedByName(String key) {
@@ -282,6 +284,23 @@ class SettingsTest {
         properties.put("postmortem.show-responder-names", value);
 
         refused().hasMessage("postmortem.show-responder-names must be true or false, not '" + value + "'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PT0.1S", "PT5S", "PT30S"})
+    void connectionTimeoutOutsideWhatWebhookSendersWaitIsRefused(String value) {
+        properties.put("database.connection-timeout", value);
+
+        refused().hasMessage("database.connection-timeout must be between PT0.25S and PT4S (webhook senders wait "
+                + "about 5 s for an answer), not '" + value + "'");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"incident-intake.poll-interval, 1s", "outbox.poll-interval, 0", "outbox.poll-interval, -5"})
+    void badPollIntervalIsRefused(String key, String value) {
+        properties.put(key, value);
+
+        refused().hasMessage(key + " must be a positive whole number, not '" + value + "'");
     }
 
     @ParameterizedTest

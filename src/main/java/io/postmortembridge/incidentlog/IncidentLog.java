@@ -8,12 +8,15 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.Update;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 import io.postmortembridge.incident.Actor;
@@ -23,18 +26,14 @@ import io.postmortembridge.incident.IncidentSnapshot;
 import io.postmortembridge.incident.IncidentStatus;
 import io.postmortembridge.incident.Origin;
 import io.postmortembridge.incident.Source;
+import io.postmortembridge.incident.WebhookEvent;
 
 /**
- * The incident log: incidents, their timelines and post-mortems, and the webhook deliveries already
- * taken in. Writes that belong together (a delivery, its event, the work it starts) happen in one
- * transaction, so a crash leaves either all of them or none.
+ * The incident log: incidents, their timelines and post-mortems. Writes that belong together (an
+ * event, the incident it changes, the work it starts) happen in one transaction, so a crash leaves
+ * either all of them or none.
  */
 public final class IncidentLog {
-
-    /** What happened to an incoming delivery. */
-    public enum Intake {
-        STORED, DUPLICATE
-    }
 
     /** The outbox task that drafts a post-mortem once an incident is resolved; its payload is the incident id. */
     public static final String INCIDENT_RESOLVED = "incident-resolved";
@@ -42,7 +41,7 @@ public final class IncidentLog {
     public static final String PUBLISH_POSTMORTEM = "publish-postmortem";
 
     private static final String UNIQUE_VIOLATION = "23505";
-    private static final int INTAKE_ATTEMPTS = 3;
+    private static final int RECORD_ATTEMPTS = 3;
 
     private final Jdbi jdbi;
     private final Outbox outbox;
@@ -55,49 +54,48 @@ public final class IncidentLog {
     }
 
     /**
-     * Stores one webhook delivery: the delivery id (for de-duplication), what it says about the
-     * incident, its event, and, when it resolves the incident, the task to draft the post-mortem.
-     * Returns only once all of it is committed, or it was a delivery already taken in.
+     * Records what one event says about its incident, in a transaction of its own: the incident's
+     * facts, the event, and, when it resolves the incident, the task to decide on a review.
+     *
+     * @return true if it asked for a review
      */
-    public Intake takeIn(String deliveryId, String eventType, IncidentSnapshot incident, IncidentEvent event,
-            boolean resolution) {
-        Source source = incident.source();
+    public boolean record(WebhookEvent event) {
         for (int attempt = 1; ; attempt++) {
             try {
-                jdbi.useTransaction(h -> {
-                    Instant now = clock.instant();
-                    h.createUpdate("INSERT INTO webhook_delivery (source, delivery_id, event_type, received_at) "
-                                    + "VALUES (:source, :id, :type, :now)")
-                            .bind("source", source.id()).bind("id", storable(deliveryId, 256))
-                            .bind("type", storable(eventType, 128)).bind("now", ts(now))
-                            .execute();
-                    long incidentId = upsertIncident(h, incident, now);
-                    insertEventIfNew(h, incidentId, event);
-                    if (resolution) {
-                        outbox.enqueue(h, INCIDENT_RESOLVED, INCIDENT_RESOLVED + ":" + incidentId + ":" + event.key(),
-                                Long.toString(incidentId));
-                    }
-                });
-                return Intake.STORED;
+                return jdbi.inTransaction(h -> record(h, event));
             } catch (UnableToExecuteStatementException e) {
-                if (!isUniqueViolation(e)) {
-                    throw e;
-                }
-                if (deliveryTakenIn(source, deliveryId)) {
-                    return Intake.DUPLICATE;
-                }
-                // another delivery created the same incident or event concurrently: go again, it now exists
-                if (attempt == INTAKE_ATTEMPTS) {
+                // another replica created the same incident or event at the same moment: it exists now
+                if (!isUniqueViolation(e) || attempt == RECORD_ATTEMPTS) {
                     throw e;
                 }
             }
         }
     }
 
+    /**
+     * Records one event inside the caller's transaction. The incident's facts follow the events' own
+     * times, not their arrival: an event older than the facts fills what is unknown and changes
+     * nothing else, so a late or replayed {@code incident.triggered} never reopens a resolved incident.
+     *
+     * @return true if it asked for a review
+     */
+    boolean record(Handle h, WebhookEvent event) {
+        Instant now = clock.instant();
+        IncidentEvent happening = event.event();
+        long incidentId = applyFacts(h, event.incident(), happening.occurredAt(), now);
+        insertEventIfNew(h, incidentId, happening);
+        if (event.resolution()) {
+            outbox.enqueue(h, INCIDENT_RESOLVED, INCIDENT_RESOLVED + ":" + incidentId + ":" + happening.key(),
+                    Long.toString(incidentId));
+        }
+        return event.resolution();
+    }
+
     /** Adds what the source's API says: newer facts and the events not yet known. */
     public void enrich(long incidentId, IncidentSnapshot incident, List<IncidentEvent> events) {
         jdbi.useTransaction(h -> {
-            updateIncident(h, incidentId, incident, clock.instant());
+            // the API's answer is the latest word on every field it carries
+            updateIncident(h, incidentId, incident, null, true, clock.instant());
             for (IncidentEvent event : events) {
                 insertEventIfNew(h, incidentId, event);
             }
@@ -209,56 +207,71 @@ public final class IncidentLog {
                 .execute());
     }
 
-    /** Liveness of the database itself, for the readiness check. */
-    public boolean isReachable() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
-    }
-
-    private boolean deliveryTakenIn(Source source, String deliveryId) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT COUNT(*) FROM webhook_delivery WHERE source = :source AND delivery_id = :id")
-                .bind("source", source.id()).bind("id", storable(deliveryId, 256))
-                .mapTo(Integer.class).one()) > 0;
-    }
-
-    private long upsertIncident(Handle h, IncidentSnapshot s, Instant now) {
-        Optional<Long> existing = h.createQuery("SELECT id FROM incident WHERE source = :source AND external_id = :id")
+    /** The incident's id, created or updated from the facts as they were at {@code factsAt}. */
+    private long applyFacts(Handle h, IncidentSnapshot s, Instant factsAt, Instant now) {
+        Optional<Map.Entry<Long, Instant>> existing = h.createQuery("""
+                        SELECT id, facts_at FROM incident WHERE source = :source AND external_id = :id FOR UPDATE""")
                 .bind("source", s.source().id()).bind("id", s.externalId())
-                .mapTo(Long.class).findOne();
+                .map((rs, ctx) -> Map.entry(rs.getLong("id"), Optional.ofNullable(instant(rs, "facts_at"))
+                        .orElse(Instant.MIN)))
+                .findOne();
         if (existing.isPresent()) {
-            updateIncident(h, existing.get(), s, now);
-            return existing.get();
+            long id = existing.get().getKey();
+            boolean current = !factsAt.isBefore(existing.get().getValue());
+            updateIncident(h, id, s, current ? factsAt : null, current, now);
+            return id;
         }
         return h.createUpdate("""
                         INSERT INTO incident (source, external_id, number, title, service_id, service_name, priority,
-                            urgency, status, html_url, started_at, resolved_at, created_at, updated_at)
+                            urgency, status, html_url, started_at, resolved_at, facts_at, created_at, updated_at)
                         VALUES (:source, :externalId, :number, :title, :serviceId, :serviceName, :priority,
-                            :urgency, :status, :htmlUrl, :startedAt, :resolvedAt, :now, :now)""")
+                            :urgency, :status, :htmlUrl, :startedAt, :resolvedAt, :factsAt, :now, :now)""")
                 .bind("source", s.source().id()).bind("externalId", s.externalId())
                 .bindMap(snapshotColumns(s))
+                .bind("factsAt", ts(factsAt))
                 .bind("now", ts(now))
                 .executeAndReturnGeneratedKeys("id")
                 .mapTo(Long.class).one();
     }
 
-    /** Known facts win over silence: a field the snapshot does not carry keeps its stored value. */
-    private static void updateIncident(Handle h, long incidentId, IncidentSnapshot s, Instant now) {
-        h.createUpdate("""
-                        UPDATE incident SET number = COALESCE(:number, number), title = COALESCE(:title, title),
-                            service_id = COALESCE(:serviceId, service_id),
-                            service_name = COALESCE(:serviceName, service_name),
-                            priority = COALESCE(:priority, priority), urgency = COALESCE(:urgency, urgency),
-                            status = COALESCE(:status, status), html_url = COALESCE(:htmlUrl, html_url),
-                            started_at = COALESCE(:startedAt, started_at),
-                            resolved_at = COALESCE(:resolvedAt, resolved_at), updated_at = :now
-                        WHERE id = :id""")
+    /**
+     * Known facts win over silence: a field the snapshot does not carry keeps its stored value.
+     *
+     * @param current true when the snapshot is at least as new as the stored facts: its values win;
+     *                false: it only fills fields still unknown
+     * @param factsAt when the snapshot's facts were true, recorded when current; null leaves it as is
+     */
+    private static void updateIncident(Handle h, long incidentId, IncidentSnapshot s, Instant factsAt,
+            boolean current, Instant now) {
+        Update update = h.createUpdate(current ? NEWER_FACTS : OLDER_FACTS)
                 .bindMap(snapshotColumns(s))
-                .bind("now", ts(now)).bind("id", incidentId)
-                .execute();
+                .bind("now", ts(now)).bind("id", incidentId);
+        if (current) {
+            update.bind("factsAt", ts(factsAt));
+        }
+        update.execute();
     }
 
-    private static java.util.Map<String, Object> snapshotColumns(IncidentSnapshot s) {
-        java.util.Map<String, Object> columns = new java.util.HashMap<>();
+    private static final String NEWER_FACTS = """
+            UPDATE incident SET number = COALESCE(:number, number), title = COALESCE(:title, title),
+                service_id = COALESCE(:serviceId, service_id), service_name = COALESCE(:serviceName, service_name),
+                priority = COALESCE(:priority, priority), urgency = COALESCE(:urgency, urgency),
+                status = COALESCE(:status, status), html_url = COALESCE(:htmlUrl, html_url),
+                started_at = COALESCE(:startedAt, started_at), resolved_at = COALESCE(:resolvedAt, resolved_at),
+                facts_at = COALESCE(:factsAt, facts_at), updated_at = :now
+            WHERE id = :id""";
+
+    private static final String OLDER_FACTS = """
+            UPDATE incident SET number = COALESCE(number, :number), title = COALESCE(title, :title),
+                service_id = COALESCE(service_id, :serviceId), service_name = COALESCE(service_name, :serviceName),
+                priority = COALESCE(priority, :priority), urgency = COALESCE(urgency, :urgency),
+                status = COALESCE(status, :status), html_url = COALESCE(html_url, :htmlUrl),
+                started_at = COALESCE(started_at, :startedAt), resolved_at = COALESCE(resolved_at, :resolvedAt),
+                updated_at = :now
+            WHERE id = :id""";
+
+    private static Map<String, Object> snapshotColumns(IncidentSnapshot s) {
+        Map<String, Object> columns = new HashMap<>();
         columns.put("number", s.number());
         columns.put("title", storable(s.title(), 2048));
         columns.put("serviceId", storable(s.serviceId(), 64));

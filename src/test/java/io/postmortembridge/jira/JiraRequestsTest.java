@@ -179,9 +179,9 @@ class JiraRequestsTest {
 
     private Draft checkoutDraft() {
         PagerDutyWebhookParser parser = new PagerDutyWebhookParser(json);
-        IncidentSnapshot incident = parser.parse(Refdata.bytes("webhook-samples/pagerduty-v3/zulip/priority_updated_v3.json"))
+        IncidentSnapshot incident = parser.read(Refdata.bytes("webhook-samples/pagerduty-v3/zulip/priority_updated_v3.json"))
                 .incident();
-        Timeline timeline = Timeline.of(List.of(parser.parse(
+        Timeline timeline = Timeline.of(List.of(parser.read(
                 Refdata.bytes("webhook-samples/pagerduty-v3/zulip/annotated_v3.json")).event()),
                 Instant.parse("2026-04-01T02:07:30Z"), Duration.ofHours(1));
         return new DraftComposer(new DraftSettings(Period.ofDays(14), ZoneId.of("UTC"), false, Duration.ofHours(1)))

@@ -61,7 +61,7 @@ class DraftComposerTest {
 
     /** The priority_updated recording's incident (P2, high, Default Service, #5), resolved at 03:00 UTC. */
     private IncidentSnapshot checkout() {
-        IncidentSnapshot s = parser.parse(Refdata.bytes(ZULIP + "priority_updated_v3.json")).incident();
+        IncidentSnapshot s = parser.read(Refdata.bytes(ZULIP + "priority_updated_v3.json")).incident();
         return new IncidentSnapshot(s.source(), s.externalId(), s.number(), s.title(), s.serviceId(), s.serviceName(),
                 s.priority(), s.urgency(), IncidentStatus.RESOLVED, s.htmlUrl(), s.startedAt(), RESOLVED);
     }
@@ -70,7 +70,7 @@ class DraftComposerTest {
         List<IncidentEvent> events = new ArrayList<>();
         for (String file : List.of("escalate_v3.json", "delegated_v3.json", "priority_updated_v3.json",
                 "status_updated_v3.json", "annotated_v3.json")) {
-            events.add(parser.parse(Refdata.bytes(ZULIP + file)).event());
+            events.add(parser.read(Refdata.bytes(ZULIP + file)).event());
         }
         return events;
     }
@@ -172,7 +172,7 @@ class DraftComposerTest {
     @MethodSource("followUpDates")
     void followUpIsTheResolvedDateInTheConfiguredZonePlusThePeriod(String zone, LocalDate expected) {
         // resolved_v3.json: resolved at 2021-06-04T13:16:53.816Z
-        IncidentSnapshot resolved = parser.parse(Refdata.bytes(ZULIP + "resolved_v3.json")).incident();
+        IncidentSnapshot resolved = parser.read(Refdata.bytes(ZULIP + "resolved_v3.json")).incident();
         DraftComposer composer = new DraftComposer(settings(zone, false));
 
         Draft draft = composer.compose(resolved, Timeline.of(List.of(), null, HOUR), "urgency high");
@@ -192,7 +192,7 @@ class DraftComposerTest {
 
     @Test
     void followUpUsesTheConfiguredPeriod() {
-        IncidentSnapshot resolved = parser.parse(Refdata.bytes(ZULIP + "resolved_v3.json")).incident();
+        IncidentSnapshot resolved = parser.read(Refdata.bytes(ZULIP + "resolved_v3.json")).incident();
         DraftComposer monthLater = new DraftComposer(new DraftSettings(Period.ofMonths(1), ZoneId.of("UTC"), false, HOUR));
 
         assertThat(monthLater.compose(resolved, Timeline.of(List.of(), null, HOUR), "r").followUpOn())
@@ -303,7 +303,7 @@ class DraftComposerTest {
 
     @Test
     void emptyTimelineSaysNothingWasRecorded() {
-        IncidentSnapshot resolved = parser.parse(Refdata.bytes(ZULIP + "resolved_v3.json")).incident();
+        IncidentSnapshot resolved = parser.read(Refdata.bytes(ZULIP + "resolved_v3.json")).incident();
 
         String markdown = MarkdownRenderer.render(UTC.compose(resolved, Timeline.of(List.of(), null, HOUR), "r").body());
 

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.camel.main.Main;
+import org.jdbi.v3.core.Jdbi;
 
 import io.postmortembridge.Application;
 import io.postmortembridge.incidentlog.IncidentLog;
@@ -31,11 +32,13 @@ public final class RunningBridge implements AutoCloseable {
     private final Main main;
     private final int port;
     private final int managementPort;
+    private final String databaseUrl;
 
-    private RunningBridge(Main main, int port, int managementPort) {
+    private RunningBridge(Main main, int port, int managementPort, String databaseUrl) {
         this.main = main;
         this.port = port;
         this.managementPort = managementPort;
+        this.databaseUrl = databaseUrl;
     }
 
     /** Properties every test run starts from; tests add or replace their own. */
@@ -62,7 +65,7 @@ public final class RunningBridge implements AutoCloseable {
         properties.forEach(main::addOverrideProperty);
         main.start();
         int bound = Integer.parseInt(properties.getOrDefault("camel.server.port", Integer.toString(port)));
-        RunningBridge bridge = new RunningBridge(main, bound, managementPort);
+        RunningBridge bridge = new RunningBridge(main, bound, managementPort, properties.get("database.url"));
         bridge.awaitReady();
         return bridge;
     }
@@ -83,6 +86,20 @@ public final class RunningBridge implements AutoCloseable {
 
     public HttpResponse<String> management(String path) {
         return send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + path)).GET().build());
+    }
+
+    /**
+     * The service's database, opened beside it, for what a test checks directly (the inbox). H2 in
+     * one JVM shares one open database between connections to the same file.
+     */
+    public Jdbi database() {
+        return Jdbi.create(databaseUrl, "sa", "");
+    }
+
+    /** How the inbox holds a delivery: its status, or null when it was never stored. */
+    public String inboxStatus(String deliveryId) {
+        return database().withHandle(h -> h.createQuery("SELECT status FROM inbox WHERE delivery_id = :id")
+                .bind("id", deliveryId).mapTo(String.class).findOne().orElse(null));
     }
 
     public IncidentLog incidentLog() {

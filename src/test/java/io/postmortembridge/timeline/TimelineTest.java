@@ -39,7 +39,7 @@ class TimelineTest {
     private final PagerDutyWebhookParser parser = new PagerDutyWebhookParser(new ObjectMapper());
 
     private IncidentEvent recorded(String file) {
-        return parser.parse(Refdata.bytes(ZULIP + file)).event();
+        return parser.read(Refdata.bytes(ZULIP + file)).event();
     }
 
     /** The five recordings of incident Q3B15VLMF3ASBD, newest first (not the order they happened). */

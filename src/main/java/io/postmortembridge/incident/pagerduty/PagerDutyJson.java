@@ -1,13 +1,12 @@
 package io.postmortembridge.incident.pagerduty;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.postmortembridge.incident.Actor;
+import io.postmortembridge.incident.Instants;
 
 /** Reading the pieces PagerDuty's webhooks and REST API share: references, times, ids. */
 final class PagerDutyJson {
@@ -46,17 +45,9 @@ final class PagerDutyJson {
         return new Actor(kind, text(ref, "id"), text(ref, "summary"));
     }
 
-    /** ISO-8601 with offset, as PagerDuty writes them; null when absent or unreadable. */
+    /** ISO-8601 with offset, as PagerDuty writes them; null when absent, unreadable or out of range. */
     static Instant instant(JsonNode node, String field) {
-        String value = text(node, field);
-        if (value == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return Instants.parse(text(node, field));
     }
 
     /** A non-blank text field, or null. */

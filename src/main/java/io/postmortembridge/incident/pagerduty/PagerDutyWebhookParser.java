@@ -9,31 +9,43 @@ import java.io.IOException;
 import java.time.Instant;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.postmortembridge.incident.Actor;
 import io.postmortembridge.incident.EventKind;
 import io.postmortembridge.incident.IncidentEvent;
 import io.postmortembridge.incident.IncidentSnapshot;
 import io.postmortembridge.incident.IncidentStatus;
+import io.postmortembridge.incident.Instants;
 import io.postmortembridge.incident.MalformedInputException;
 import io.postmortembridge.incident.Origin;
 import io.postmortembridge.incident.Source;
+import io.postmortembridge.incident.WebhookEvent;
+import io.postmortembridge.incident.WebhookReader;
 
 /**
  * Reads PagerDuty V3 webhook bodies into incident facts. Every {@code incident.*} event is kept, so
  * a timeline can be drawn from the webhook stream alone; other resources are reported as unused.
  */
-public final class PagerDutyWebhookParser {
+public final class PagerDutyWebhookParser implements WebhookReader {
 
-    private final ObjectMapper json;
+    /** One JSON document and nothing after it: a second document or trailing bytes mean a broken sender. */
+    private final ObjectReader json;
 
     public PagerDutyWebhookParser(ObjectMapper json) {
-        this.json = json;
+        this.json = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
-    public PagerDutyWebhookEvent parse(byte[] body) {
+    @Override
+    public Source source() {
+        return Source.PAGERDUTY;
+    }
+
+    @Override
+    public WebhookEvent read(byte[] body) {
         JsonNode root = readJson(body);
         JsonNode event = root.get("event");
         if (event == null || !event.isObject()) {
@@ -46,11 +58,12 @@ public final class PagerDutyWebhookParser {
         String eventId = required(event, "id");
         String eventType = required(event, "event_type");
         if (!eventType.startsWith("incident.")) {
-            return PagerDutyWebhookEvent.unused(eventId, eventType);
+            return WebhookEvent.unused(eventId, eventType);
         }
         Instant occurredAt = instant(event, "occurred_at");
         if (occurredAt == null) {
-            throw new MalformedInputException("event.occurred_at is missing or not an ISO-8601 time");
+            throw new MalformedInputException("event.occurred_at is missing or not an ISO-8601 time "
+                    + Instants.RANGE);
         }
         JsonNode data = event.get("data");
         if (data == null || !data.isObject()) {
@@ -59,14 +72,14 @@ public final class PagerDutyWebhookParser {
         IncidentSnapshot incident = incidentOf(data);
         if (incident == null) {
             // e.g. incident.role.assigned carries no incident at the top of its data
-            return PagerDutyWebhookEvent.unused(eventId, eventType);
+            return WebhookEvent.unused(eventId, eventType);
         }
         IncidentEvent happening = eventOf(eventId, eventType, occurredAt, actor(event.get("agent")), data);
         boolean resolution = "incident.resolved".equals(eventType);
         if (resolution) {
             incident = withResolution(incident, occurredAt);
         }
-        return new PagerDutyWebhookEvent(eventId, eventType, incident, happening, resolution);
+        return new WebhookEvent(eventId, eventType, incident, happening, resolution);
     }
 
     private JsonNode readJson(byte[] body) {
@@ -80,6 +93,9 @@ public final class PagerDutyWebhookParser {
             }
             return root;
         } catch (JsonProcessingException e) {
+            if (e.getOriginalMessage().startsWith("Trailing token")) {
+                throw new MalformedInputException("the body must be one JSON object and nothing after it");
+            }
             throw new MalformedInputException("the body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new MalformedInputException("the body could not be read as JSON");

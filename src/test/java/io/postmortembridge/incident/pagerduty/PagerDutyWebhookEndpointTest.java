@@ -1,8 +1,10 @@
 package io.postmortembridge.incident.pagerduty;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -11,6 +13,11 @@ import org.apache.camel.health.HealthCheckHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.postmortembridge.incident.Source;
 import io.postmortembridge.testsupport.Refdata;
@@ -27,6 +34,8 @@ class PagerDutyWebhookEndpointTest {
     private static final String VECTOR_SECRET = "lDQHScfUeXUKaQRNF+8XIiDKZ7XX3itBAYzwU0TARw8lJqRnkKl2iB1anSb0Z+IK";
     private static final String VECTOR_SIGNATURE = "v1=0c0b9495b893a39e70d1fea2fe11fbe0a825f88b9f67846f6cc07dd2bc5476cd";
     private static final String ROTATED_SECRET = "the-next-secret";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static RunningBridge bridge;
 
@@ -50,8 +59,8 @@ class PagerDutyWebhookEndpointTest {
 
         assertThat(answer.statusCode()).isEqualTo(202);
         assertThat(answer.body()).contains("\"status\":\"accepted\"").contains("\"incident\":\"PGR0VU2\"");
-        assertThat(bridge.incidentLog().incident(Source.PAGERDUTY, "PGR0VU2")).hasValueSatisfying(
-                incident -> assertThat(incident.facts().priority()).isEqualTo("P1"));
+        await().untilAsserted(() -> assertThat(bridge.incidentLog().incident(Source.PAGERDUTY, "PGR0VU2"))
+                .hasValueSatisfying(incident -> assertThat(incident.facts().priority()).isEqualTo("P1")));
     }
 
     @Test
@@ -60,7 +69,7 @@ class PagerDutyWebhookEndpointTest {
         String both = "v1=" + "0".repeat(64) + "," + Signed.pagerDuty(ROTATED_SECRET, body);
 
         assertThat(post(body, both, "rotated-1").statusCode()).isEqualTo(202);
-        assertThat(bridge.incidentLog().incident(Source.PAGERDUTY, "PQ1K5C8")).isPresent();
+        assertThat(bridge.inboxStatus("rotated-1")).isNotNull();
     }
 
     @Test
@@ -72,7 +81,7 @@ class PagerDutyWebhookEndpointTest {
         assertThat(answer.statusCode()).isEqualTo(401);
         assertThat(answer.body()).isEqualTo("{\"error\":\"invalid or missing X-PagerDuty-Signature\"}");
         assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(bridge.incidentLog().incident(Source.PAGERDUTY, "PFQZPSY")).isEmpty();
+        assertThat(bridge.inboxStatus("forged-1")).as("nothing stored").isNull();
     }
 
     @Test
@@ -90,7 +99,7 @@ class PagerDutyWebhookEndpointTest {
                 "Content-Type", "application/json", "X-Webhook-Id", "unsigned-1");
 
         assertThat(answer.statusCode()).isEqualTo(401);
-        assertThat(bridge.incidentLog().incident(Source.PAGERDUTY, "PFQZPSY")).isEmpty();
+        assertThat(bridge.inboxStatus("unsigned-1")).as("nothing stored").isNull();
     }
 
     @Test
@@ -101,6 +110,7 @@ class PagerDutyWebhookEndpointTest {
 
         assertThat(answer.statusCode()).isEqualTo(400);
         assertThat(answer.body()).startsWith("{\"error\":\"the body is not valid JSON");
+        assertThat(bridge.inboxStatus("broken-1")).as("nothing stored").isNull();
     }
 
     @Test
@@ -134,9 +144,52 @@ class PagerDutyWebhookEndpointTest {
     @Test
     void formEncodedBodyIsRefused() {
         HttpResponse<String> answer = bridge.post("/webhooks/pagerduty", "event=x".getBytes(),
-                "Content-Type", "application/x-www-form-urlencoded");
+                "Content-Type", "application/x-www-form-urlencoded", "X-Webhook-Id", "form-1");
 
         assertThat(answer.statusCode()).isEqualTo(415);
+        assertThat(answer.body()).contains("Content-Type: application/json");
+        assertThat(bridge.inboxStatus("form-1")).as("nothing stored").isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"APPLICATION/JSON", "Application/Json; charset=UTF-8", "application/json;charset=utf-8"})
+    void contentTypeIsComparedWithoutRegardToCase(String contentType) {
+        byte[] body = Refdata.bytes("pagerduty/webhook-v3-signature-testvector.body.json");
+        String delivery = "case-" + contentType.hashCode();
+
+        HttpResponse<String> answer = bridge.post("/webhooks/pagerduty", body, "Content-Type", contentType,
+                "X-PagerDuty-Signature", VECTOR_SIGNATURE, "X-Webhook-Id", delivery);
+
+        assertThat(answer.statusCode()).isEqualTo(202);
+        assertThat(bridge.inboxStatus(delivery)).isNotNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z"})
+    void signedTimestampNoDatabaseCanStoreIsRefusedNotRetried(String occurredAt) throws Exception {
+        ObjectNode root = (ObjectNode) JSON.readTree(Refdata.bytes("webhook-samples/pagerduty-v3/zulip/triggered_v3.json"));
+        ((ObjectNode) root.get("event")).put("occurred_at", occurredAt);
+        byte[] body = JSON.writeValueAsBytes(root);
+        String delivery = "poison-" + occurredAt.charAt(0);
+
+        HttpResponse<String> answer = post(body, Signed.pagerDuty(VECTOR_SECRET, body), delivery);
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.body()).contains("event.occurred_at", "between the years 1970 and 9999");
+        assertThat(bridge.inboxStatus(delivery)).as("nothing stored").isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"event\":{}}", "garbage"})
+    void secondDocumentOrTrailingGarbageIsRefused(String after) {
+        byte[] body = (Refdata.read("webhook-samples/pagerduty-v3/zulip/triggered_v3.json") + after)
+                .getBytes(StandardCharsets.UTF_8);
+        String delivery = "trailing-" + after.length();
+
+        HttpResponse<String> answer = post(body, Signed.pagerDuty(VECTOR_SECRET, body), delivery);
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(bridge.inboxStatus(delivery)).as("nothing stored").isNull();
     }
 
     @Test
@@ -150,9 +203,11 @@ class PagerDutyWebhookEndpointTest {
         assertThat(first.statusCode()).isEqualTo(202);
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(again.body()).contains("\"status\":\"duplicate\"");
+        await().untilAsserted(() -> assertThat(bridge.inboxStatus("redelivered-1")).isEqualTo("done"));
         long incident = bridge.incidentLog().incident(Source.PAGERDUTY, "PQ1K5C8").orElseThrow().id();
         assertThat(bridge.incidentLog().events(incident))
                 .filteredOn(e -> e.key().equals("event:01BZYK5B3WC0QI62S87MJX7FCD")).hasSize(1);
+        assertThat(post(body, signature, "redelivered-1").statusCode()).as("still known once read").isEqualTo(200);
     }
 
     @Test

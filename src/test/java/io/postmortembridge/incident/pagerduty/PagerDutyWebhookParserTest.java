@@ -32,6 +32,7 @@ import io.postmortembridge.incident.IncidentStatus;
 import io.postmortembridge.incident.MalformedInputException;
 import io.postmortembridge.incident.Origin;
 import io.postmortembridge.incident.Source;
+import io.postmortembridge.incident.WebhookEvent;
 import io.postmortembridge.testsupport.Refdata;
 
 /** The V3 webhook bodies recorded from real PagerDuty accounts, and hostile variants of them. */
@@ -86,7 +87,7 @@ class PagerDutyWebhookParserTest {
         byte[] body = Refdata.bytes(ZULIP + file);
         JsonNode recorded = tree(body);
 
-        PagerDutyWebhookEvent parsed = parser.parse(body);
+        WebhookEvent parsed = parser.read(body);
 
         assertThat(parsed.isUsed()).isTrue();
         assertThat(parsed.eventId()).isEqualTo(recorded.at("/event/id").asText());
@@ -121,7 +122,7 @@ class PagerDutyWebhookParserTest {
 
     @Test
     void resolvedWebhookCarriesTheResolutionAtOccurredAt() {
-        PagerDutyWebhookEvent parsed = parser.parse(Refdata.bytes(ZULIP + "resolved_v3.json"));
+        WebhookEvent parsed = parser.read(Refdata.bytes(ZULIP + "resolved_v3.json"));
 
         assertThat(parsed.resolution()).isTrue();
         assertThat(parsed.incident().status()).isEqualTo(IncidentStatus.RESOLVED);
@@ -135,7 +136,7 @@ class PagerDutyWebhookParserTest {
     @ParameterizedTest
     @ValueSource(strings = {"triggered_v3.json", "acknowledged_v3.json", "reopened_v3.json", "annotated_v3.json"})
     void onlyTheResolvedEventIsAResolution(String file) {
-        PagerDutyWebhookEvent parsed = parser.parse(Refdata.bytes(ZULIP + file));
+        WebhookEvent parsed = parser.read(Refdata.bytes(ZULIP + file));
 
         assertThat(parsed.resolution()).isFalse();
         assertThat(parsed.incident().resolvedAt()).isNull();
@@ -143,7 +144,7 @@ class PagerDutyWebhookParserTest {
 
     @Test
     void newerPayloadsCarryCreatedAtAsTheStart() {
-        PagerDutyWebhookEvent parsed = parser.parse(Refdata.bytes(ZULIP + "delegated_v3.json"));
+        WebhookEvent parsed = parser.read(Refdata.bytes(ZULIP + "delegated_v3.json"));
 
         assertThat(parsed.incident().startedAt()).isEqualTo(Instant.parse("2026-04-01T02:07:30Z"));
         assertThat(parsed.incident().serviceName()).isEqualTo("Default Service");
@@ -152,7 +153,7 @@ class PagerDutyWebhookParserTest {
 
     @Test
     void annotatedBecomesANoteKeyedByTheNoteId() {
-        PagerDutyWebhookEvent parsed = parser.parse(Refdata.bytes(ZULIP + "annotated_v3.json"));
+        WebhookEvent parsed = parser.read(Refdata.bytes(ZULIP + "annotated_v3.json"));
 
         assertThat(parsed.event().kind()).isEqualTo(EventKind.NOTE);
         assertThat(parsed.event().key()).isEqualTo("note:PEMJB6G");
@@ -163,7 +164,7 @@ class PagerDutyWebhookParserTest {
 
     @Test
     void statusUpdateCarriesItsMessage() {
-        PagerDutyWebhookEvent parsed = parser.parse(Refdata.bytes(ZULIP + "status_updated_v3.json"));
+        WebhookEvent parsed = parser.read(Refdata.bytes(ZULIP + "status_updated_v3.json"));
 
         assertThat(parsed.event().kind()).isEqualTo(EventKind.STATUS_UPDATE);
         assertThat(parsed.event().detail()).startsWith("Investigating a P1 incident with the Checkout API in us-east-1.")
@@ -172,7 +173,7 @@ class PagerDutyWebhookParserTest {
 
     @Test
     void priorityUpdateNamesTheNewPriority() {
-        PagerDutyWebhookEvent parsed = parser.parse(Refdata.bytes(ZULIP + "priority_updated_v3.json"));
+        WebhookEvent parsed = parser.read(Refdata.bytes(ZULIP + "priority_updated_v3.json"));
 
         assertThat(parsed.event().detail()).isEqualTo("P2");
     }
@@ -182,7 +183,7 @@ class PagerDutyWebhookParserTest {
         ObjectNode root = recording("priority_updated_v3.json");
         ((ObjectNode) root.at("/event/data")).putNull("priority");
 
-        PagerDutyWebhookEvent parsed = parser.parse(bytes(root));
+        WebhookEvent parsed = parser.read(bytes(root));
 
         assertThat(parsed.event().kind()).isEqualTo(EventKind.PRIORITY_CHANGED);
         assertThat(parsed.event().detail()).isEqualTo("none");
@@ -191,7 +192,7 @@ class PagerDutyWebhookParserTest {
 
     @Test
     void documentedPriorityUpdatedExampleParses() {
-        PagerDutyWebhookEvent parsed = parser.parse(Refdata.bytes("pagerduty/webhook-v3-examples/02-incident.priority_updated.json"));
+        WebhookEvent parsed = parser.read(Refdata.bytes("pagerduty/webhook-v3-examples/02-incident.priority_updated.json"));
 
         assertThat(parsed.eventId()).isEqualTo("5ac64822-4adc-4fda-ade0-410becf0de4f");
         assertThat(parsed.incident()).isEqualTo(new IncidentSnapshot(Source.PAGERDUTY, "PGR0VU2", 2L,
@@ -205,7 +206,7 @@ class PagerDutyWebhookParserTest {
 
     @Test
     void signatureTestVectorBodyParses() {
-        PagerDutyWebhookEvent parsed = parser.parse(Refdata.bytes("pagerduty/webhook-v3-signature-testvector.body.json"));
+        WebhookEvent parsed = parser.read(Refdata.bytes("pagerduty/webhook-v3-signature-testvector.body.json"));
 
         assertThat(parsed.eventId()).isEqualTo("01BWDWL3NYY7LUFPZCC28QUCMK");
         assertThat(parsed.eventType()).isEqualTo("incident.priority_updated");
@@ -217,7 +218,7 @@ class PagerDutyWebhookParserTest {
 
     @Test
     void serviceEventsAreUnused() {
-        PagerDutyWebhookEvent parsed = parser.parse(Refdata.bytes("pagerduty/webhook-v3-examples/03-service.updated.json"));
+        WebhookEvent parsed = parser.read(Refdata.bytes("pagerduty/webhook-v3-examples/03-service.updated.json"));
 
         assertThat(parsed.isUsed()).isFalse();
         assertThat(parsed.eventId()).isEqualTo("01BRB6ZP4M6T8ZG4X6BP63ZB9O");
@@ -234,7 +235,7 @@ class PagerDutyWebhookParserTest {
         event.put("event_type", "incident.role.assigned");
         event.set("data", tree(Refdata.bytes("pagerduty/webhook-v3-examples/08-incident_role_assignment.json")));
 
-        PagerDutyWebhookEvent parsed = parser.parse(bytes(root));
+        WebhookEvent parsed = parser.read(bytes(root));
 
         assertThat(parsed.isUsed()).isFalse();
         assertThat(parsed.eventType()).isEqualTo("incident.role.assigned");
@@ -247,7 +248,7 @@ class PagerDutyWebhookParserTest {
         event.put("event_type", "incident.responder.added");
         event.set("data", tree(Refdata.bytes("pagerduty/webhook-v3-examples/10-incident_responder.json")));
 
-        PagerDutyWebhookEvent parsed = parser.parse(bytes(root));
+        WebhookEvent parsed = parser.read(bytes(root));
 
         assertThat(parsed.incident().externalId()).isEqualTo("PGR0VU2");
         assertThat(parsed.event().kind()).isEqualTo(EventKind.RESPONDER_REQUESTED);
@@ -260,7 +261,7 @@ class PagerDutyWebhookParserTest {
         ObjectNode root = recording("triggered_v3.json");
         ((ObjectNode) root.get("event")).put("event_type", "incident.custom_field_values.updated");
 
-        PagerDutyWebhookEvent parsed = parser.parse(bytes(root));
+        WebhookEvent parsed = parser.read(bytes(root));
 
         assertThat(parsed.isUsed()).isTrue();
         assertThat(parsed.event().kind()).isEqualTo(EventKind.OTHER);
@@ -271,7 +272,7 @@ class PagerDutyWebhookParserTest {
     void legacyV2WebhookIsRefusedNamingV2AndV3() {
         byte[] body = Refdata.bytes("webhook-samples/pagerduty-v2-legacy/zulip/resolve_v2.json");
 
-        assertThatThrownBy(() -> parser.parse(body))
+        assertThatThrownBy(() -> parser.read(body))
                 .isInstanceOf(MalformedInputException.class)
                 .hasMessageContaining("V2")
                 .hasMessageContaining("V3");
@@ -300,6 +301,48 @@ class PagerDutyWebhookParserTest {
         byte[] half = java.util.Arrays.copyOf(body, body.length / 2);
 
         assertMalformed(half, "JSON");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {" {\"event\": {}}", " 42", "\n[]", "\"x\""})
+    void aSecondJsonDocumentIsRefused(String after) {
+        byte[] body = (new String(Refdata.bytes(ZULIP + "triggered_v3.json"), StandardCharsets.UTF_8) + after)
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertMalformed(body, "the body must be one JSON object and nothing after it");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {" garbage", "}", ",", "\u0000"})
+    void garbageAfterTheJsonObjectIsRefused(String after) {
+        byte[] body = (new String(Refdata.bytes(ZULIP + "triggered_v3.json"), StandardCharsets.UTF_8) + after)
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertMalformed(body, "JSON");
+    }
+
+    @Test
+    void trailingWhitespaceIsFine() {
+        byte[] body = (new String(Refdata.bytes(ZULIP + "triggered_v3.json"), StandardCharsets.UTF_8) + " \r\n")
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertThat(parser.read(body).isUsed()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z", "1969-12-31T23:59:59Z",
+            "+10000-01-01T00:00:00Z"})
+    void occurredAtNoDatabaseCanStoreIsRefused(String occurredAt) {
+        assertMalformed(changed("triggered_v3.json", e -> e.put("occurred_at", occurredAt)),
+                "event.occurred_at is missing or not an ISO-8601 time between the years 1970 and 9999");
+    }
+
+    @Test
+    void incidentCreatedAtOutOfRangeIsLeftUnknown() {
+        ObjectNode root = recording("triggered_v3.json");
+        ((ObjectNode) root.at("/event/data")).put("created_at", "+999999999-12-31T23:59:59Z");
+
+        assertThat(parser.read(bytes(root)).incident().startedAt()).isNull();
     }
 
     @Test
@@ -335,7 +378,7 @@ class PagerDutyWebhookParserTest {
 
     @Test
     void occurredAtWithAnOffsetIsRead() {
-        PagerDutyWebhookEvent parsed = parser.parse(changed("triggered_v3.json",
+        WebhookEvent parsed = parser.read(changed("triggered_v3.json",
                 e -> e.put("occurred_at", "2021-06-04T15:35:29.781+02:00")));
 
         assertThat(parsed.event().occurredAt()).isEqualTo(Instant.parse("2021-06-04T13:35:29.781Z"));
@@ -375,7 +418,7 @@ class PagerDutyWebhookParserTest {
     @Test
     void longestAcceptedIdIsSixtyFourCharacters() {
         String id = "Q".repeat(64);
-        PagerDutyWebhookEvent parsed = parser.parse(changed("triggered_v3.json",
+        WebhookEvent parsed = parser.read(changed("triggered_v3.json",
                 e -> ((ObjectNode) e.get("data")).put("id", id)));
 
         assertThat(parsed.incident().externalId()).isEqualTo(id);
@@ -391,7 +434,7 @@ class PagerDutyWebhookParserTest {
     // --- helpers -------------------------------------------------------------------------------
 
     private void assertMalformed(byte[] body, String namedInMessage) {
-        assertThatThrownBy(() -> parser.parse(body))
+        assertThatThrownBy(() -> parser.read(body))
                 .isInstanceOf(MalformedInputException.class)
                 .hasMessageContaining(namedInMessage);
     }
