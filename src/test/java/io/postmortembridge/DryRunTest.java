@@ -76,6 +76,25 @@ class DryRunTest {
     }
 
     @Test
+    void resolvedIncidentIsDraftedAtOnceNotAtTheNextPoll() throws IOException {
+        Path workDir = RunningBridge.workDir("dry-run-at-once");
+        Map<String, String> properties = RunningBridge.defaults(workDir);
+        // polls a minute apart: only being woken by the stored delivery explains a draft within seconds
+        properties.put("outbox.poll-interval", "60000");
+        properties.put("incident-intake.poll-interval", "60000");
+        try (RunningBridge bridge = RunningBridge.start(properties)) {
+            for (Path example : examples()) {
+                assertThat(bridge.post("/webhooks/pagerduty", Files.readAllBytes(example),
+                        "Content-Type", "application/json", "X-Webhook-Id", "at-once-" + example.getFileName())
+                        .statusCode()).isEqualTo(202);
+            }
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(
+                    workDir.resolve("postmortems/postmortem-bridge-pagerduty-Q3B15VLMF3ASBD.md")));
+        }
+    }
+
+    @Test
     void storedBacklogDrainsInOneLookNotABatchPerPoll() throws IOException {
         Path workDir = RunningBridge.workDir("dry-run-backlog");
         Map<String, String> properties = RunningBridge.defaults(workDir);

@@ -32,6 +32,8 @@ public final class Database implements AutoCloseable {
     private volatile boolean migrated;
     private volatile String problem = "not connected yet";
     private CompletableFuture<String> probe;
+    /** What the last check that finished found, null if the database answered. */
+    private volatile String lastCheck;
 
     private Database(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -123,7 +125,11 @@ public final class Database implements AutoCloseable {
         try {
             return running.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return "the incident log database did not answer within " + wait.toMillis() + " ms";
+            // a database that refuses connections keeps each check waiting for the pool's timeout: say what the
+            // last one found rather than only that this one is slow
+            String known = lastCheck;
+            return known != null ? known
+                    : "the incident log database did not answer within " + wait.toMillis() + " ms";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted while asking the incident log database";
@@ -133,12 +139,15 @@ public final class Database implements AutoCloseable {
     }
 
     private String answers() {
+        String found;
         try {
             Integer one = jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
-            return one == 1 ? null : "the incident log database gave an unexpected answer";
+            found = one == 1 ? null : "the incident log database gave an unexpected answer";
         } catch (RuntimeException e) {
-            return "the incident log database is unreachable: " + describe(e);
+            found = "the incident log database is unreachable: " + describe(e);
         }
+        lastCheck = found;
+        return found;
     }
 
     public Jdbi jdbi() {

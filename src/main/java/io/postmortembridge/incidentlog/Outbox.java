@@ -143,15 +143,15 @@ public final class Outbox {
             return;
         }
         if (expected) {
-            LOG.warn("{} #{} attempt {} failed, next try in {} s: {}", task.kind(), task.payload(), task.attempt(),
-                    wait.toSeconds(), reason);
+            LOG.warn("{} #{} attempt {} failed, next try in {}: {}", task.kind(), task.payload(), task.attempt(),
+                    inWords(wait), reason);
         } else if (Database.isStatementError(failure)) {
             // a driver's message and stack hold the statement's values: the state says enough
-            LOG.error("{} #{} attempt {} failed on the incident log, next try in {} s: {}", task.kind(),
-                    task.payload(), task.attempt(), wait.toSeconds(), reason);
+            LOG.error("{} #{} attempt {} failed on the incident log, next try in {}: {}", task.kind(),
+                    task.payload(), task.attempt(), inWords(wait), reason);
         } else {
-            LOG.error("{} #{} attempt {} failed unexpectedly, next try in {} s", task.kind(), task.payload(),
-                    task.attempt(), wait.toSeconds(), failure);
+            LOG.error("{} #{} attempt {} failed unexpectedly, next try in {}", task.kind(), task.payload(),
+                    task.attempt(), inWords(wait), failure);
         }
     }
 
@@ -260,6 +260,13 @@ public final class Outbox {
                 .bind("error", storable(outcome.error(), 4000))
                 .bind("now", ts(now)).bind("id", id).bind("owner", owner)
                 .execute());
+    }
+
+    static String inWords(Duration wait) {
+        if (wait.toMillis() < 1000) {
+            return wait.toMillis() + " ms";
+        }
+        return wait.toSeconds() < 120 ? wait.toSeconds() + " s" : wait.toMinutes() + " min";
     }
 
     private static String describe(Throwable failure) {

@@ -1,5 +1,7 @@
 package io.postmortembridge.testsupport;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -55,8 +57,15 @@ public final class RunningBridge implements AutoCloseable {
         return properties;
     }
 
-    /** Starts the service and returns once it answers on its ports. */
+    /** Starts the service and returns once it is ready. */
     public static RunningBridge start(Map<String, String> properties) {
+        RunningBridge bridge = startUnready(properties);
+        bridge.awaitReady();
+        return bridge;
+    }
+
+    /** Starts the service and returns once it is started, ready or not (its database may be down). */
+    public static RunningBridge startUnready(Map<String, String> properties) {
         int port = freePort();
         int managementPort = freePort();
         Main main = Application.create();
@@ -65,9 +74,7 @@ public final class RunningBridge implements AutoCloseable {
         properties.forEach(main::addOverrideProperty);
         main.start();
         int bound = Integer.parseInt(properties.getOrDefault("camel.server.port", Integer.toString(port)));
-        RunningBridge bridge = new RunningBridge(main, bound, managementPort, properties.get("database.url"));
-        bridge.awaitReady();
-        return bridge;
+        return new RunningBridge(main, bound, managementPort, properties.get("database.url"));
     }
 
     public HttpResponse<String> post(String path, byte[] body, String... headers) {
@@ -127,19 +134,10 @@ public final class RunningBridge implements AutoCloseable {
         main.stop();
     }
 
-    private void awaitReady() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (management("/observe/health/ready").statusCode() == 200) {
-                    return;
-                }
-            } catch (UncheckedIOException e) {
-                // not listening yet
-            }
-            sleep(50);
-        }
-        throw new IllegalStateException("the service did not become ready within 30 s");
+    /** Waits until readiness answers 200. */
+    public void awaitReady() {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(UncheckedIOException.class)
+                .until(() -> management("/observe/health/ready").statusCode() == 200);
     }
 
     private static HttpResponse<String> send(HttpRequest request) {
@@ -158,14 +156,6 @@ public final class RunningBridge implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -19,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.postmortembridge.incident.IncidentStatus;
 import io.postmortembridge.incident.Source;
 import io.postmortembridge.testsupport.Refdata;
 import io.postmortembridge.testsupport.RunningBridge;
@@ -211,6 +215,28 @@ class PagerDutyWebhookEndpointTest {
     }
 
     @Test
+    void aReplayedOldEventDoesNotTurnAResolvedIncidentBack() throws Exception {
+        List<Path> example = Files.list(Path.of("examples", "pagerduty")).filter(f -> f.toString().endsWith(".json"))
+                .sorted().toList();
+        for (Path delivery : example) {
+            byte[] body = Files.readAllBytes(delivery);
+            assertThat(post(body, Signed.pagerDuty(VECTOR_SECRET, body), "replay-" + delivery.getFileName())
+                    .statusCode()).isEqualTo(202);
+        }
+        await().untilAsserted(() -> assertThat(status("Q3B15VLMF3ASBD")).isEqualTo(IncidentStatus.RESOLVED));
+
+        // the escalation again, as a new delivery and event, but with its own, earlier time
+        ObjectNode escalation = (ObjectNode) JSON.readTree(Files.readAllBytes(example.get(0)));
+        ((ObjectNode) escalation.get("event")).put("id", "01REPLAYEDESCALATION");
+        byte[] replayed = JSON.writeValueAsBytes(escalation);
+        assertThat(post(replayed, Signed.pagerDuty(VECTOR_SECRET, replayed), "replay-again").statusCode())
+                .isEqualTo(202);
+
+        await().untilAsserted(() -> assertThat(bridge.inboxStatus("replay-again")).isEqualTo("done"));
+        assertThat(status("Q3B15VLMF3ASBD")).isEqualTo(IncidentStatus.RESOLVED);
+    }
+
+    @Test
     void answersDoNotEchoTheRequestHeaders() {
         byte[] body = Refdata.bytes("pagerduty/webhook-v3-signature-testvector.body.json");
 
@@ -235,6 +261,10 @@ class PagerDutyWebhookEndpointTest {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("camel_exchanges_total", "postmortem_bridge_outbox_pending ",
                 "postmortem_bridge_outbox_parked 0.0");
+    }
+
+    private static IncidentStatus status(String incident) {
+        return bridge.incidentLog().incident(Source.PAGERDUTY, incident).orElseThrow().facts().status();
     }
 
     private static HttpResponse<String> post(byte[] body, String signature, String deliveryId) {
