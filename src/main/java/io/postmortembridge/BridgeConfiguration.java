@@ -39,6 +39,7 @@ import io.postmortembridge.incidentlog.Outbox;
 import io.postmortembridge.incidentlog.OutboxCounts;
 import io.postmortembridge.incidentlog.WebhookIntake;
 import io.postmortembridge.jira.DryRunPostmortemPublisher;
+import io.postmortembridge.jira.JiraDuplicateSweep;
 import io.postmortembridge.jira.JiraPostmortemPublisher;
 import io.postmortembridge.jira.JiraRequests;
 import io.postmortembridge.postmortem.Postmortems;
@@ -88,11 +89,14 @@ public final class BridgeConfiguration implements CamelConfiguration {
                         : new CamelVendorHttp(producer, "direct:pagerduty-api", "PagerDuty", clock),
                 log, json));
         registry.bind("postmortems", new Postmortems(log, settings.drafts()));
-        registry.bind("postmortemPublisher", settings.jira().dryRun()
-                ? new DryRunPostmortemPublisher(Path.of(settings.dryRunDirectory()),
-                        new JiraRequests(settings.jira(), json), log, json)
-                : new JiraPostmortemPublisher(new CamelVendorHttp(producer, "direct:jira-api", "Jira", clock),
-                        settings.jira(), log, json));
+        if (settings.jira().dryRun()) {
+            registry.bind("postmortemPublisher", new DryRunPostmortemPublisher(Path.of(settings.dryRunDirectory()),
+                    new JiraRequests(settings.jira(), json), log, json));
+        } else {
+            CamelVendorHttp jira = new CamelVendorHttp(producer, "direct:jira-api", "Jira", clock);
+            registry.bind("postmortemPublisher", new JiraPostmortemPublisher(jira, settings.jira(), log, json, clock));
+            registry.bind("jiraDuplicateSweep", new JiraDuplicateSweep(jira, settings.jira(), log, json));
+        }
 
         camel.addService(new IncidentLogLifecycle(camel, database, outbox, settings.outbox().lease()));
         camel.addStartupListener((context, alreadyStarted) -> registerGauges(context, outbox));

@@ -105,7 +105,10 @@ record Settings(
                 required(property, "jira.postmortem-issue-type", null),
                 list(property.apply("jira.postmortem-labels")).stream().map(Settings::label).toList(),
                 priorities(property.apply("jira.priority-map")),
-                extraFields(property.apply("jira.postmortem-extra-fields-file").strip()));
+                extraFields(property.apply("jira.postmortem-extra-fields-file").strip()),
+                duration(property, "jira.search-settle"),
+                property.apply("jira.duplicate-transition").isBlank() ? null
+                        : property.apply("jira.duplicate-transition").strip());
     }
 
     private static String label(String label) {

@@ -67,7 +67,8 @@ class DryRunTest {
             assertThat(markdown).doesNotContain("Harsh", "Santwani");
             assertThat(logs.text()).contains("Jira would have received",
                     "POST /rest/api/3/search/jql {\"jql\":\"project = \\\"PM\\\" AND labels = "
-                            + "\\\"postmortem-bridge-pagerduty-Q3B15VLMF3ASBD\\\"\",\"fields\":[\"summary\"],\"maxResults\":1}",
+                            + "\\\"postmortem-bridge-pagerduty-Q3B15VLMF3ASBD\\\" ORDER BY created ASC\",\"fields\":[\"summary\"],"
+                            + "\"maxResults\":1}",
                     "POST /rest/api/3/issue {\"fields\":{\"project\":{\"key\":\"PM\"},\"issuetype\":{\"name\":\"Task\"},"
                             + "\"summary\":\"Post-mortem: Critical: Checkout API High Latency\",\"description\":\"<ADF, ",
                     "\"labels\":[\"postmortem\",\"postmortem-bridge-pagerduty-Q3B15VLMF3ASBD\"],"

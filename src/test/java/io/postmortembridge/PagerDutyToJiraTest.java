@@ -130,7 +130,7 @@ class PagerDutyToJiraTest {
 
         String search = jiraRequests(SEARCH).get(0).getBodyAsString();
         assertThat(JSON.readTree(search).get("jql").asText())
-                .isEqualTo("project = \"OPS\" AND labels = \"" + LABEL + "\"");
+                .isEqualTo("project = \"OPS\" AND labels = \"" + LABEL + "\" ORDER BY created ASC");
         assertThat(pagerDuty.requests()).extracting(LoggedRequest::getUrl).contains(
                 "/incidents/PCPZE64", "/incidents/PCPZE64/log_entries?limit=100&offset=0",
                 "/incidents/PCPZE64/log_entries?limit=100&offset=1", "/incidents/PCPZE64/notes",
@@ -231,6 +231,7 @@ class PagerDutyToJiraTest {
                 .willReturn(okJson("{\"issues\":[{\"id\":\"10007\",\"key\":\"PM-7\",\"fields\":{\"summary\":"
                         + "\"Post-mortem: The server is on fire.\"}}],\"isLast\":true}")));
         properties.put("camel.component.http.response-timeout", "1000");
+        properties.put("jira.search-settle", "PT1S");
         bridge = RunningBridge.start(properties);
 
         deliver("resolved_v3.json", "delivery-1");

@@ -39,6 +39,11 @@ public final class IncidentLog {
     public static final String INCIDENT_RESOLVED = "incident-resolved";
     /** The outbox task that sends a drafted post-mortem to Jira; its payload is the post-mortem id. */
     public static final String PUBLISH_POSTMORTEM = "publish-postmortem";
+    /**
+     * The outbox task that looks, once Jira's search has caught up, for a second issue of a published
+     * post-mortem; its payload is the post-mortem id.
+     */
+    public static final String CHECK_POSTMORTEM_DUPLICATES = "check-postmortem-duplicates";
 
     private static final String UNIQUE_VIOLATION = "23505";
     private static final int RECORD_ATTEMPTS = 3;
@@ -184,17 +189,61 @@ public final class IncidentLog {
     }
 
     /**
-     * Records where the post-mortem went.
+     * Records the post-mortem's Jira issue, and asks for a look for a second one once Jira's search
+     * shows everything created until now.
      *
-     * @param key      the Jira issue key, or null in dry-run
-     * @param location the issue's URL, or the dry-run file
+     * @param checkDuplicatesAt when that look is due
      */
-    public void recordPublished(long postmortemId, PostmortemStatus status, String key, String location) {
+    public void recordPublished(long postmortemId, String key, String url, Instant checkDuplicatesAt) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("""
+                            UPDATE postmortem SET status = :status, jira_key = :key, location = :location,
+                                last_error = NULL, create_unconfirmed_at = NULL, updated_at = :now WHERE id = :id""")
+                    .bind("status", PostmortemStatus.PUBLISHED.id()).bind("key", key)
+                    .bind("location", storable(url, 2048))
+                    .bind("now", ts(clock.instant())).bind("id", postmortemId)
+                    .execute();
+            outbox.enqueue(h, CHECK_POSTMORTEM_DUPLICATES, CHECK_POSTMORTEM_DUPLICATES + ":" + postmortemId,
+                    Long.toString(postmortemId), checkDuplicatesAt);
+        });
+    }
+
+    /** Records that the post-mortem was written as a file, in dry-run. */
+    public void recordWritten(long postmortemId, String file) {
         jdbi.useHandle(h -> h.createUpdate("""
-                        UPDATE postmortem SET status = :status, jira_key = :key, location = :location,
-                            last_error = NULL, updated_at = :now WHERE id = :id""")
-                .bind("status", status.id()).bind("key", key).bind("location", storable(location, 2048))
+                        UPDATE postmortem SET status = :status, location = :location, last_error = NULL,
+                            updated_at = :now WHERE id = :id""")
+                .bind("status", PostmortemStatus.DRY_RUN.id()).bind("location", storable(file, 2048))
                 .bind("now", ts(clock.instant())).bind("id", postmortemId)
+                .execute());
+    }
+
+    /** Points the post-mortem at another of its issues: the older of two, the newer being a duplicate. */
+    public void recordJiraKey(long postmortemId, String key, String url) {
+        jdbi.useHandle(h -> h.createUpdate(
+                        "UPDATE postmortem SET jira_key = :key, location = :location, updated_at = :now WHERE id = :id")
+                .bind("key", key).bind("location", storable(url, 2048))
+                .bind("now", ts(clock.instant())).bind("id", postmortemId)
+                .execute());
+    }
+
+    /**
+     * Records, before it is sent, that a create of the post-mortem's issue is on its way. Until an
+     * answer says otherwise, Jira may hold an issue the incident log does not know of.
+     */
+    public void recordCreateSent(long postmortemId) {
+        setCreateUnconfirmedAt(postmortemId, clock.instant());
+    }
+
+    /** Jira answered the create and made no issue (it refused, or asked to wait). */
+    public void recordCreateRefused(long postmortemId) {
+        setCreateUnconfirmedAt(postmortemId, null);
+    }
+
+    private void setCreateUnconfirmedAt(long postmortemId, Instant at) {
+        jdbi.useHandle(h -> h.createUpdate(
+                        "UPDATE postmortem SET create_unconfirmed_at = :at, updated_at = :now WHERE id = :id")
+                .bind("at", ts(at)).bind("now", ts(clock.instant())).bind("id", postmortemId)
                 .execute());
     }
 
@@ -351,7 +400,8 @@ public final class IncidentLog {
                 PostmortemStatus.fromId(rs.getString("status")),
                 rs.getString("jira_key"),
                 rs.getString("location"),
-                rs.getString("last_error"));
+                rs.getString("last_error"),
+                instant(rs, "create_unconfirmed_at"));
     }
 
     private static Actor actor(String kind, String id, String name) {

@@ -58,16 +58,20 @@ public final class Outbox {
         wake.run();
     }
 
-    /** Adds a task inside the caller's transaction; a task with the same key is added once. */
+    /** Adds a task inside the caller's transaction, due now; a task with the same key is added once. */
     void enqueue(Handle h, String kind, String dedupeKey, String payload) {
-        Instant now = clock.instant();
+        enqueue(h, kind, dedupeKey, payload, clock.instant());
+    }
+
+    /** Adds a task inside the caller's transaction, due at a time; a task with the same key is added once. */
+    void enqueue(Handle h, String kind, String dedupeKey, String payload, Instant due) {
         h.createUpdate("""
                         INSERT INTO outbox (kind, dedupe_key, payload, status, attempts, next_attempt_at,
                             created_at, updated_at)
-                        SELECT :kind, :key, :payload, 'pending', 0, :now, :now, :now
+                        SELECT :kind, :key, :payload, 'pending', 0, :due, :now, :now
                         WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE dedupe_key = :key)""")
                 .bind("kind", kind).bind("key", storable(dedupeKey, 255)).bind("payload", payload)
-                .bind("now", ts(now))
+                .bind("due", ts(due)).bind("now", ts(clock.instant()))
                 .execute();
     }
 

@@ -54,7 +54,7 @@ public final class DryRunPostmortemPublisher implements PostmortemPublisher {
                         + "received:\n{} {}\n{} {}", incident.facts().name(), file, search, search.body(), create,
                 withoutDescription(create.body()));
         LOG.debug("Dry-run: the complete create request: {}", create.body());
-        log.recordPublished(postmortem.id(), PostmortemStatus.DRY_RUN, null, file.toString());
+        log.recordWritten(postmortem.id(), file.toString());
     }
 
     /** The description is the draft itself, already in the file: the log names its size instead. */

@@ -1,7 +1,9 @@
 package io.postmortembridge.jira;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +17,10 @@ public final class JiraRequests {
 
     static final String SEARCH = "/rest/api/3/search/jql";
     static final String CREATE_ISSUE = "/rest/api/3/issue";
+    static final String ISSUE_LINK = "/rest/api/3/issueLink";
+    /** The link type every Jira site has built in; its outward description is "duplicates". */
+    static final String DUPLICATE_LINK = "Duplicate";
+    private static final Pattern ISSUE_KEY = Pattern.compile("[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}");
 
     private final JiraSettings settings;
     private final ObjectMapper json;
@@ -26,14 +32,62 @@ public final class JiraRequests {
 
     /**
      * Finds an issue already carrying the idempotency label: the one created by an attempt whose
-     * answer never reached the incident log. ({@code /rest/api/3/search} is deprecated; this is its successor.)
+     * answer never reached the incident log; the oldest, should there be two. ({@code
+     * /rest/api/3/search} is deprecated; this is its successor.)
      */
     public HttpCall findByLabel(String label) {
+        return search(label, List.of("summary"), 1);
+    }
+
+    /** Every issue carrying the idempotency label, oldest first, with their links: a look for duplicates. */
+    public HttpCall findAllByLabel(String label) {
+        return search(label, List.of("created", "issuelinks"), 20);
+    }
+
+    private HttpCall search(String label, List<String> fields, int maxResults) {
         ObjectNode body = json.createObjectNode();
-        body.put("jql", "project = " + jqlString(settings.project()) + " AND labels = " + jqlString(label));
-        body.putArray("fields").add("summary");
-        body.put("maxResults", 1);
+        body.put("jql", "project = " + jqlString(settings.project()) + " AND labels = " + jqlString(label)
+                + " ORDER BY created ASC");
+        ArrayNode wanted = body.putArray("fields");
+        fields.forEach(wanted::add);
+        body.put("maxResults", maxResults);
         return HttpCall.post(SEARCH, body.toString());
+    }
+
+    /** Links {@code duplicate} to {@code original} with Jira's built-in "Duplicate" link type. */
+    public HttpCall linkAsDuplicate(String duplicate, String original) {
+        ObjectNode body = json.createObjectNode();
+        body.putObject("type").put("name", DUPLICATE_LINK);
+        // the outward issue "duplicates" the inward one
+        body.putObject("outwardIssue").put("key", issueKey(duplicate));
+        body.putObject("inwardIssue").put("key", issueKey(original));
+        return HttpCall.post(ISSUE_LINK, body.toString());
+    }
+
+    /** A comment whose body is an ADF document. */
+    public HttpCall comment(String key, ObjectNode adf) {
+        ObjectNode body = json.createObjectNode();
+        body.set("body", adf);
+        return HttpCall.post(CREATE_ISSUE + "/" + issueKey(key) + "/comment", body.toString());
+    }
+
+    /** The transitions the issue's workflow offers from its current status. */
+    public HttpCall transitions(String key) {
+        return HttpCall.get(CREATE_ISSUE + "/" + issueKey(key) + "/transitions", List.of());
+    }
+
+    public HttpCall transition(String key, String transitionId) {
+        ObjectNode body = json.createObjectNode();
+        body.putObject("transition").put("id", transitionId);
+        return HttpCall.post(CREATE_ISSUE + "/" + issueKey(key) + "/transitions", body.toString());
+    }
+
+    /** An issue key as Jira makes them (PM-12): anything else must not reach a URL path. */
+    static String issueKey(String key) {
+        if (key == null || !ISSUE_KEY.matcher(key).matches()) {
+            throw new IllegalArgumentException("not a Jira issue key: " + key);
+        }
+        return key;
     }
 
     /**

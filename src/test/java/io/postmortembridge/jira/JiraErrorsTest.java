@@ -2,6 +2,7 @@ package io.postmortembridge.jira;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ class JiraErrorsTest {
         priorities.put("P1", "Highest");
         priorities.put("P2", "High");
         return new JiraSettings("https://acme.atlassian.net", "PM", "Task", List.of("postmortem"), priorities,
-                new ObjectMapper().createObjectNode());
+                new ObjectMapper().createObjectNode(), Duration.ofSeconds(60), null);
     }
 
     private String explain(int status, String body) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -45,7 +46,7 @@ class JiraRequestsTest {
         extra.putObject("customfield_10010").put("value", "Platform");
         extra.putArray("components").addObject().put("name", "Checkout");
         return new JiraSettings("https://acme.atlassian.net", "PM", "Task", List.of("postmortem", "sre-review"),
-                priorities, extra);
+                priorities, extra, Duration.ofSeconds(60), "Close");
     }
 
     @Test
@@ -77,15 +78,39 @@ class JiraRequestsTest {
     }
 
     @Test
-    void findByLabelSearchesTheProjectForTheLabel() throws Exception {
+    void findByLabelSearchesTheProjectForTheOldestIssueWithTheLabel() throws Exception {
         HttpCall call = requests.findByLabel(LABEL);
 
         assertThat(call.method()).isEqualTo("POST");
         assertThat(call.path()).isEqualTo("/rest/api/3/search/jql");
         assertThat(call.query()).isEmpty();
         assertThat(json.readTree(call.body())).isEqualTo(json.readTree("""
-                {"jql": "project = \\"PM\\" AND labels = \\"postmortem-bridge-pagerduty-Q3B15VLMF3ASBD\\"",
+                {"jql": "project = \\"PM\\" AND labels = \\"postmortem-bridge-pagerduty-Q3B15VLMF3ASBD\\" ORDER BY created ASC",
                  "fields": ["summary"], "maxResults": 1}"""));
+    }
+
+    @Test
+    void findAllByLabelAsksForCreationTimesAndLinks() throws Exception {
+        assertThat(json.readTree(requests.findAllByLabel(LABEL).body())).isEqualTo(json.readTree("""
+                {"jql": "project = \\"PM\\" AND labels = \\"postmortem-bridge-pagerduty-Q3B15VLMF3ASBD\\" ORDER BY created ASC",
+                 "fields": ["created", "issuelinks"], "maxResults": 20}"""));
+    }
+
+    @Test
+    void duplicateLinkPointsFromTheDuplicateToTheOriginal() throws Exception {
+        HttpCall call = requests.linkAsDuplicate("PM-8", "PM-7");
+
+        assertThat(call.path()).isEqualTo("/rest/api/3/issueLink");
+        assertThat(json.readTree(call.body())).isEqualTo(json.readTree("""
+                {"type": {"name": "Duplicate"}, "outwardIssue": {"key": "PM-8"}, "inwardIssue": {"key": "PM-7"}}"""));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PM-0", "pm-1", "PM-1/../x", "PM-1?x", "PM", "-1", "PM-1 ", "../PM-1"})
+    void onlyJiraIssueKeysReachAPath(String key) {
+        assertThatThrownBy(() -> requests.transitions(key)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> requests.comment(key, json.createObjectNode()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -149,7 +174,7 @@ class JiraRequestsTest {
     @Test
     void noConfiguredLabelsStillCarriesTheIdempotencyLabel() throws Exception {
         JiraRequests bare = new JiraRequests(new JiraSettings(null, "PM", "Task", List.of(), Map.of(),
-                json.createObjectNode()), json);
+                json.createObjectNode(), Duration.ofSeconds(60), null), json);
 
         JsonNode fields = json.readTree(bare.createIssue("t", "{\"type\":\"doc\",\"version\":1,\"content\":[]}", LABEL,
                 "P1").body()).get("fields");

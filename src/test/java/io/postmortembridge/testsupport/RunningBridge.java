@@ -54,6 +54,8 @@ public final class RunningBridge implements AutoCloseable {
         properties.put("outbox.lease", "PT30S");
         properties.put("camel.component.http.response-timeout", "3000");
         properties.put("camel.component.http.connect-timeout", "2000");
+        // long enough that the look for duplicates (twice this after publishing) comes after a test's assertions
+        properties.put("jira.search-settle", "PT5S");
         return properties;
     }
 

@@ -17,6 +17,7 @@ import com.atlassian.oai.validator.whitelist.rule.WhitelistRule;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.extension.Extension;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
@@ -157,6 +158,7 @@ public final class VendorApi implements BeforeAllCallback, AfterAllCallback, Bef
 
     private final String name;
     private final List<String> specPaths;
+    private final List<Extension> extensions = new ArrayList<>();
     private WireMockServer server;
     private boolean startedForOneTest;
 
@@ -186,6 +188,12 @@ public final class VendorApi implements BeforeAllCallback, AfterAllCallback, Bef
         return new VendorApi(name, List.of(refdataSpecPaths));
     }
 
+    /** Adds WireMock extensions (such as a stateful stand-in) to the server; call before it starts. Returns this. */
+    public VendorApi with(Extension... added) {
+        extensions.addAll(List.of(added));
+        return this;
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     /**
@@ -195,7 +203,7 @@ public final class VendorApi implements BeforeAllCallback, AfterAllCallback, Bef
     public synchronized VendorApi start() {
         List<CompletableFuture<LoadedSpec>> loading = specPaths.stream().map(VendorApi::loading).toList();
         if (server == null || !server.isRunning()) {
-            server = new WireMockServer(wireMockConfig().dynamicPort());
+            server = new WireMockServer(wireMockConfig().dynamicPort().extensions(extensions.toArray(Extension[]::new)));
             server.start();
         }
         try {
