@@ -54,17 +54,42 @@ public final class RunningBridge implements AutoCloseable {
 
     /** Starts the service and returns once it answers on its ports. */
     public static RunningBridge start(Map<String, String> properties) {
+        return prepare(properties).startAndAwaitReady();
+    }
+
+    /**
+     * The service configured on its ports but not started: for tests that watch it start, or add to
+     * it first ({@link #main()}).
+     */
+    public static RunningBridge prepare(Map<String, String> properties) {
         int port = freePort();
         int managementPort = freePort();
         Main main = Application.create();
         main.addOverrideProperty("camel.server.port", Integer.toString(port));
         main.addOverrideProperty("camel.management.port", Integer.toString(managementPort));
         properties.forEach(main::addOverrideProperty);
-        main.start();
         int bound = Integer.parseInt(properties.getOrDefault("camel.server.port", Integer.toString(port)));
-        RunningBridge bridge = new RunningBridge(main, bound, managementPort);
-        bridge.awaitReady();
-        return bridge;
+        return new RunningBridge(main, bound, managementPort);
+    }
+
+    /** Starts a {@link #prepare prepared} service and returns once it answers on its ports. */
+    public RunningBridge startAndAwaitReady() {
+        main.start();
+        awaitReady();
+        return this;
+    }
+
+    public Main main() {
+        return main;
+    }
+
+    /** The business port (webhooks, API). */
+    public int port() {
+        return port;
+    }
+
+    public int managementPort() {
+        return managementPort;
     }
 
     public HttpResponse<String> post(String path, byte[] body, String... headers) {
