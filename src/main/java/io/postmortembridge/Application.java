@@ -2,6 +2,8 @@ package io.postmortembridge;
 
 import org.apache.camel.main.Main;
 
+import io.postmortembridge.server.BusinessHttpServerFactory;
+
 /** Starts the service from the directory holding {@code routes/} and {@code config/}. */
 public final class Application {
 
@@ -16,6 +18,8 @@ public final class Application {
     public static Main create() {
         Main main = new Main();
         main.setPropertyPlaceholderLocations("file:config/application.properties");
+        // the business HTTP server (camel.server.*, server.*) is created from the registry, before configurations run
+        main.bind("businessHttpServerFactory", new BusinessHttpServerFactory());
         main.configure().addConfiguration(BridgeConfiguration.class);
         return main;
     }

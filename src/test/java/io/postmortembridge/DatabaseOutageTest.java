@@ -1,7 +1,6 @@
 package io.postmortembridge;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -40,6 +39,7 @@ import io.postmortembridge.incident.Source;
 import io.postmortembridge.incidentlog.LoggedPostmortem;
 import io.postmortembridge.incidentlog.PostmortemStatus;
 import io.postmortembridge.testsupport.CapturedLogs;
+import io.postmortembridge.testsupport.LaggingJiraSearch;
 import io.postmortembridge.testsupport.PrivatePostgres;
 import io.postmortembridge.testsupport.RunningBridge;
 import io.postmortembridge.testsupport.Signed;
@@ -55,8 +55,9 @@ class DatabaseOutageTest {
     private static final String INCIDENT = "Q3B15VLMF3ASBD";
     private static final String SECRET = "outage-secret";
 
+    private static final LaggingJiraSearch issues = new LaggingJiraSearch();
     @RegisterExtension
-    static VendorApi jira = VendorApi.jira();
+    static VendorApi jira = VendorApi.jira().with(issues);
 
     private static PrivatePostgres postgres;
 
@@ -84,6 +85,7 @@ class DatabaseOutageTest {
         properties.put("database.url", postgres.jdbcUrl() + "&currentSchema=" + schema);
         properties.put("database.user", "postgres");
         jira.server().resetMappings();
+        issues.clear();
     }
 
     @AfterEach
@@ -187,15 +189,13 @@ class DatabaseOutageTest {
         properties.put("jira.email", "postmortems@example.com");
         properties.put("jira.api-token", "jira-token");
         properties.put("outbox.lease", "PT5M");
-        // the search takes a while: long enough to take the database away while it runs
-        jira.stubFor(post(urlEqualTo("/rest/api/3/search/jql")).inScenario("lost outcome").whenScenarioStateIs(STARTED)
-                .willReturn(okJson("{\"issues\":[],\"isLast\":true}").withFixedDelay(1500)).willSetStateTo("created"));
-        jira.stubFor(post(urlEqualTo("/rest/api/3/issue")).willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"id\":\"10001\",\"key\":\"PM-1\",\"self\":\"" + jira.baseUrl() + "/rest/api/3/issue/10001\"}")));
-        jira.stubFor(post(urlEqualTo("/rest/api/3/search/jql")).inScenario("lost outcome").whenScenarioStateIs("created")
-                .willReturn(okJson("{\"issues\":[{\"id\":\"10001\",\"key\":\"PM-1\",\"fields\":{\"summary\":\"x\"}}],"
-                        + "\"isLast\":true}")));
+        // the first search takes a while: long enough to take the database away while it runs
+        jira.stubFor(post(urlEqualTo("/rest/api/3/search/jql")).inScenario("slow").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withTransformers(LaggingJiraSearch.NAME).withFixedDelay(1500))
+                .willSetStateTo("fast"));
+        jira.stubFor(post(urlEqualTo("/rest/api/3/search/jql")).inScenario("slow").whenScenarioStateIs("fast")
+                .willReturn(aResponse().withTransformers(LaggingJiraSearch.NAME)));
+        jira.stubFor(post(urlEqualTo("/rest/api/3/issue")).willReturn(aResponse().withTransformers(LaggingJiraSearch.NAME)));
         bridge = RunningBridge.start(properties);
 
         try (CapturedLogs logs = CapturedLogs.capture()) {
@@ -205,8 +205,9 @@ class DatabaseOutageTest {
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> searches().size() == 1);
             postgres.stop();
-            // the issue is created, but the database is not there to record it
+            // the search comes back, but the database is not there to record that a create is about to be sent
             await().atMost(Duration.ofSeconds(10)).until(() -> logs.text().contains("could not record it"));
+            assertThat(issues.issues()).as("nothing is created that could not be recorded as on its way").isEmpty();
             assertThat(logs.text()).contains("publish-postmortem #1 attempt 1 ended (failed: Connection to 127.0.0.1:"
                     + postgres.port() + " refused", "recorded once it is back")
                     .doesNotContain("publish-postmortem #1 attempt 1 failed, next try in");
@@ -219,7 +220,7 @@ class DatabaseOutageTest {
             Instant retried = searches().get(1).getLoggedDate().toInstant();
             assertThat(Duration.between(back, retried)).as("retried soon after the database came back, not after "
                     + "its 5-minute lease").isLessThan(Duration.ofSeconds(10));
-            assertThat(jira.server().findAll(postRequestedFor(urlEqualTo("/rest/api/3/issue")))).hasSize(1);
+            assertThat(issues.issues()).extracting(LaggingJiraSearch.Issue::key).containsExactly("PM-1");
         }
     }
 

@@ -61,22 +61,49 @@ public final class RunningBridge implements AutoCloseable {
 
     /** Starts the service and returns once it is ready. */
     public static RunningBridge start(Map<String, String> properties) {
-        RunningBridge bridge = startUnready(properties);
-        bridge.awaitReady();
-        return bridge;
+        return prepare(properties).startAndAwaitReady();
     }
 
     /** Starts the service and returns once it is started, ready or not (its database may be down). */
     public static RunningBridge startUnready(Map<String, String> properties) {
+        RunningBridge bridge = prepare(properties);
+        bridge.main.start();
+        return bridge;
+    }
+
+    /**
+     * The service configured on its ports but not started: for tests that watch it start, or add to
+     * it first ({@link #main()}).
+     */
+    public static RunningBridge prepare(Map<String, String> properties) {
         int port = freePort();
         int managementPort = freePort();
         Main main = Application.create();
         main.addOverrideProperty("camel.server.port", Integer.toString(port));
         main.addOverrideProperty("camel.management.port", Integer.toString(managementPort));
         properties.forEach(main::addOverrideProperty);
-        main.start();
         int bound = Integer.parseInt(properties.getOrDefault("camel.server.port", Integer.toString(port)));
         return new RunningBridge(main, bound, managementPort, properties.get("database.url"));
+    }
+
+    /** Starts a {@link #prepare prepared} service and returns once it is ready. */
+    public RunningBridge startAndAwaitReady() {
+        main.start();
+        awaitReady();
+        return this;
+    }
+
+    public Main main() {
+        return main;
+    }
+
+    /** The business port (webhooks, API). */
+    public int port() {
+        return port;
+    }
+
+    public int managementPort() {
+        return managementPort;
     }
 
     public HttpResponse<String> post(String path, byte[] body, String... headers) {
