@@ -8,11 +8,7 @@ import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -23,7 +19,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import org.apache.camel.health.HealthCheckRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -39,6 +34,7 @@ import io.postmortembridge.incident.Source;
 import io.postmortembridge.incidentlog.LoggedPostmortem;
 import io.postmortembridge.incidentlog.PostmortemStatus;
 import io.postmortembridge.testsupport.CapturedLogs;
+import io.postmortembridge.testsupport.ExampleIncident;
 import io.postmortembridge.testsupport.LaggingJiraSearch;
 import io.postmortembridge.testsupport.PrivatePostgres;
 import io.postmortembridge.testsupport.RunningBridge;
@@ -52,7 +48,7 @@ import io.postmortembridge.testsupport.VendorApi;
  */
 class DatabaseOutageTest {
 
-    private static final String INCIDENT = "Q3B15VLMF3ASBD";
+    private static final String INCIDENT = ExampleIncident.ID;
     private static final String SECRET = "outage-secret";
 
     private static final LaggingJiraSearch issues = new LaggingJiraSearch();
@@ -96,7 +92,7 @@ class DatabaseOutageTest {
     }
 
     @Test
-    void webhooksAreRefusedWith503WithinTheConnectionTimeoutAndNothingAnswered2xxIsLost() throws IOException {
+    void webhooksAreRefusedWith503WithinTheConnectionTimeoutAndNothingAnswered2xxIsLost() {
         bridge = RunningBridge.start(properties);
         List<byte[]> incident = exampleIncident();
         for (int i = 0; i < 3; i++) {
@@ -154,7 +150,7 @@ class DatabaseOutageTest {
     }
 
     @Test
-    void serviceStartsWithoutItsDatabaseAndIsReadyOnceItCanMigrate() throws IOException {
+    void serviceStartsWithoutItsDatabaseAndIsReadyOnceItCanMigrate() {
         postgres.stop();
         try (CapturedLogs logs = CapturedLogs.capture()) {
             bridge = RunningBridge.startUnready(properties);
@@ -183,7 +179,7 @@ class DatabaseOutageTest {
     }
 
     @Test
-    void taskRunningWhenTheDatabaseWentAwayRunsAgainAsSoonAsItIsBackNotAfterItsLease() throws IOException {
+    void taskRunningWhenTheDatabaseWentAwayRunsAgainAsSoonAsItIsBackNotAfterItsLease() {
         properties.put("pagerduty.webhook-secret", SECRET);
         properties.put("jira.base-url", jira.baseUrl());
         properties.put("jira.email", "postmortems@example.com");
@@ -248,16 +244,7 @@ class DatabaseOutageTest {
                 bridge.incidentLog().incident(Source.PAGERDUTY, INCIDENT).orElseThrow().id()).orElseThrow();
     }
 
-    /** The bundled example: one incident's six deliveries, from escalation to resolution. */
-    private static List<byte[]> exampleIncident() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("examples", "pagerduty"))) {
-            return files.filter(f -> f.toString().endsWith(".json")).sorted().map(f -> {
-                try {
-                    return Files.readAllBytes(f);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toList();
-        }
+    private static List<byte[]> exampleIncident() {
+        return ExampleIncident.deliveries().stream().map(ExampleIncident.Delivery::body).toList();
     }
 }

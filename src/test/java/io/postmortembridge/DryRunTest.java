@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +19,7 @@ import io.postmortembridge.incidentlog.Inbox;
 import io.postmortembridge.incidentlog.LoggedPostmortem;
 import io.postmortembridge.incidentlog.PostmortemStatus;
 import io.postmortembridge.testsupport.CapturedLogs;
+import io.postmortembridge.testsupport.ExampleIncident;
 import io.postmortembridge.testsupport.RunningBridge;
 
 /**
@@ -35,10 +34,10 @@ class DryRunTest {
         try (CapturedLogs logs = CapturedLogs.capture();
                 RunningBridge bridge = RunningBridge.start(RunningBridge.defaults(workDir))) {
 
-            for (Path example : examples()) {
-                assertThat(bridge.post("/webhooks/pagerduty", Files.readAllBytes(example),
-                        "Content-Type", "application/json", "X-Webhook-Id", "example-" + example.getFileName())
-                        .statusCode()).as(example.toString()).isEqualTo(202);
+            for (ExampleIncident.Delivery example : ExampleIncident.deliveries()) {
+                assertThat(bridge.post("/webhooks/pagerduty", example.body(),
+                        "Content-Type", "application/json", "X-Webhook-Id", "example-" + example.name())
+                        .statusCode()).as(example.name()).isEqualTo(202);
             }
 
             await().atMost(Duration.ofSeconds(15)).until(() -> bridge.incidentLog()
@@ -84,9 +83,9 @@ class DryRunTest {
         properties.put("outbox.poll-interval", "60000");
         properties.put("incident-intake.poll-interval", "60000");
         try (RunningBridge bridge = RunningBridge.start(properties)) {
-            for (Path example : examples()) {
-                assertThat(bridge.post("/webhooks/pagerduty", Files.readAllBytes(example),
-                        "Content-Type", "application/json", "X-Webhook-Id", "at-once-" + example.getFileName())
+            for (ExampleIncident.Delivery example : ExampleIncident.deliveries()) {
+                assertThat(bridge.post("/webhooks/pagerduty", example.body(),
+                        "Content-Type", "application/json", "X-Webhook-Id", "at-once-" + example.name())
                         .statusCode()).isEqualTo(202);
             }
 
@@ -125,12 +124,6 @@ class DryRunTest {
                 }
             });
             assertThat(bridge.outbox().counts().pending()).isZero();
-        }
-    }
-
-    private static List<Path> examples() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("examples", "pagerduty"))) {
-            return files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
         }
     }
 }

@@ -2,9 +2,6 @@ package io.postmortembridge.incidentlog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +31,7 @@ import io.postmortembridge.incident.Source;
 import io.postmortembridge.incident.WebhookEvent;
 import io.postmortembridge.incident.WebhookReader;
 import io.postmortembridge.incident.pagerduty.PagerDutyWebhookParser;
+import io.postmortembridge.testsupport.ExampleIncident;
 import io.postmortembridge.testsupport.MutableClock;
 import io.postmortembridge.testsupport.Refdata;
 
@@ -115,15 +112,15 @@ abstract class IncidentLogContract {
     }
 
     @Test
-    void intakeReadsAWholeIncidentIntoOneIncidentAndOneReview() throws IOException {
-        List<Path> example = exampleIncident();
-        for (Path delivery : example) {
-            receive(delivery.getFileName().toString(), Files.readAllBytes(delivery));
+    void intakeReadsAWholeIncidentIntoOneIncidentAndOneReview() {
+        List<ExampleIncident.Delivery> example = ExampleIncident.deliveries();
+        for (ExampleIncident.Delivery delivery : example) {
+            receive(delivery.name(), delivery.body());
         }
 
         assertThat(intake.takeInPending()).isEqualTo(new IncidentIntake.Batch(example.size(), 1));
 
-        LoggedIncident incident = log.incident(Source.PAGERDUTY, "Q3B15VLMF3ASBD").orElseThrow();
+        LoggedIncident incident = log.incident(Source.PAGERDUTY, ExampleIncident.ID).orElseThrow();
         assertThat(log.events(incident.id())).hasSize(example.size());
         assertThat(incident.facts().status()).isEqualTo(IncidentStatus.RESOLVED);
         assertThat(incident.facts().priority()).isEqualTo("P2");
@@ -132,16 +129,16 @@ abstract class IncidentLogContract {
     }
 
     @Test
-    void deliveriesArrivingInReverseEndInTheSameState() throws IOException {
-        List<Path> example = new ArrayList<>(exampleIncident());
+    void deliveriesArrivingInReverseEndInTheSameState() {
+        List<ExampleIncident.Delivery> example = new ArrayList<>(ExampleIncident.deliveries());
         Collections.reverse(example);
-        for (Path delivery : example) {
-            receive(delivery.getFileName().toString(), Files.readAllBytes(delivery));
+        for (ExampleIncident.Delivery delivery : example) {
+            receive(delivery.name(), delivery.body());
             // one by one, as if each came on its own
             intake.takeInPending();
         }
 
-        IncidentSnapshot facts = log.incident(Source.PAGERDUTY, "Q3B15VLMF3ASBD").orElseThrow().facts();
+        IncidentSnapshot facts = log.incident(Source.PAGERDUTY, ExampleIncident.ID).orElseThrow().facts();
         assertThat(facts.status()).isEqualTo(IncidentStatus.RESOLVED);
         assertThat(facts.priority()).as("set by priority_updated, after the escalation's P1").isEqualTo("P2");
     }
@@ -410,13 +407,6 @@ abstract class IncidentLogContract {
 
     private Instant nextAttempt() {
         return outbox.entries(IncidentLog.INCIDENT_RESOLVED).get(0).nextAttemptAt();
-    }
-
-    /** The bundled example: one incident's six deliveries, from escalation to resolution, in the order sent. */
-    private static List<Path> exampleIncident() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("examples", "pagerduty"))) {
-            return files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
-        }
     }
 
     private Inbox.Receipt receive(String delivery, byte[] body) {

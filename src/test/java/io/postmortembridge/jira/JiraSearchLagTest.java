@@ -14,14 +14,11 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +35,7 @@ import io.postmortembridge.incidentlog.IncidentLog;
 import io.postmortembridge.incidentlog.LoggedPostmortem;
 import io.postmortembridge.incidentlog.PostmortemStatus;
 import io.postmortembridge.testsupport.CapturedLogs;
+import io.postmortembridge.testsupport.ExampleIncident;
 import io.postmortembridge.testsupport.LaggingJiraSearch;
 import io.postmortembridge.testsupport.RunningBridge;
 import io.postmortembridge.testsupport.Signed;
@@ -54,7 +52,7 @@ class JiraSearchLagTest {
     private static final String SECRET = "lag-secret";
     private static final String EMAIL = "postmortems@example.com";
     private static final String TOKEN = "jira-token-lag";
-    private static final String INCIDENT = "Q3B15VLMF3ASBD";
+    private static final String INCIDENT = ExampleIncident.ID;
     private static final String LABEL = "postmortem-bridge-pagerduty-" + INCIDENT;
     private static final String SEARCH = "/rest/api/3/search/jql";
     private static final String CREATE = "/rest/api/3/issue";
@@ -178,15 +176,10 @@ class JiraSearchLagTest {
     }
 
     private void deliverExampleIncident() {
-        try (Stream<Path> files = Files.list(Path.of("examples", "pagerduty"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-                byte[] body = Files.readAllBytes(file);
-                assertThat(bridge.post("/webhooks/pagerduty", body, "Content-Type", "application/json",
-                        "X-PagerDuty-Signature", Signed.pagerDuty(SECRET, body), "X-Webhook-Id", file.toString())
-                        .statusCode()).isEqualTo(202);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (ExampleIncident.Delivery delivery : ExampleIncident.deliveries()) {
+            assertThat(bridge.post("/webhooks/pagerduty", delivery.body(), "Content-Type", "application/json",
+                    "X-PagerDuty-Signature", Signed.pagerDuty(SECRET, delivery.body()), "X-Webhook-Id", delivery.name())
+                    .statusCode()).isEqualTo(202);
         }
     }
 

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Arrays;
 import java.util.Map;
@@ -24,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.postmortembridge.incident.IncidentStatus;
 import io.postmortembridge.incident.Source;
+import io.postmortembridge.testsupport.ExampleIncident;
 import io.postmortembridge.testsupport.Refdata;
 import io.postmortembridge.testsupport.RunningBridge;
 import io.postmortembridge.testsupport.Signed;
@@ -216,24 +215,22 @@ class PagerDutyWebhookEndpointTest {
 
     @Test
     void aReplayedOldEventDoesNotTurnAResolvedIncidentBack() throws Exception {
-        List<Path> example = Files.list(Path.of("examples", "pagerduty")).filter(f -> f.toString().endsWith(".json"))
-                .sorted().toList();
-        for (Path delivery : example) {
-            byte[] body = Files.readAllBytes(delivery);
-            assertThat(post(body, Signed.pagerDuty(VECTOR_SECRET, body), "replay-" + delivery.getFileName())
+        List<ExampleIncident.Delivery> example = ExampleIncident.deliveries();
+        for (ExampleIncident.Delivery delivery : example) {
+            assertThat(post(delivery.body(), Signed.pagerDuty(VECTOR_SECRET, delivery.body()), "replay-" + delivery.name())
                     .statusCode()).isEqualTo(202);
         }
-        await().untilAsserted(() -> assertThat(status("Q3B15VLMF3ASBD")).isEqualTo(IncidentStatus.RESOLVED));
+        await().untilAsserted(() -> assertThat(status(ExampleIncident.ID)).isEqualTo(IncidentStatus.RESOLVED));
 
         // the escalation again, as a new delivery and event, but with its own, earlier time
-        ObjectNode escalation = (ObjectNode) JSON.readTree(Files.readAllBytes(example.get(0)));
+        ObjectNode escalation = (ObjectNode) JSON.readTree(example.get(0).body());
         ((ObjectNode) escalation.get("event")).put("id", "01REPLAYEDESCALATION");
         byte[] replayed = JSON.writeValueAsBytes(escalation);
         assertThat(post(replayed, Signed.pagerDuty(VECTOR_SECRET, replayed), "replay-again").statusCode())
                 .isEqualTo(202);
 
         await().untilAsserted(() -> assertThat(bridge.inboxStatus("replay-again")).isEqualTo("done"));
-        assertThat(status("Q3B15VLMF3ASBD")).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(status(ExampleIncident.ID)).isEqualTo(IncidentStatus.RESOLVED);
     }
 
     @Test
