@@ -18,7 +18,6 @@ import io.postmortembridge.incidentlog.IncidentLog;
 import io.postmortembridge.incidentlog.LoggedIncident;
 import io.postmortembridge.incidentlog.LoggedPostmortem;
 import io.postmortembridge.incidentlog.PermanentFailure;
-import io.postmortembridge.incidentlog.PostmortemStatus;
 
 /**
  * Dry-run, when no JIRA_BASE_URL is set: the draft is written as Markdown and the Jira requests
