@@ -57,8 +57,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext camel) throws Exception {
         Settings settings = Settings.read(key -> camel.getPropertiesComponent().resolveProperty(key).orElse(""));
-        requireFree(camel, "camel.server.port");
-        requireFree(camel, "camel.management.port");
+        requireFree(camel, "camel.server.port", "CAMEL_SERVER_PORT");
+        requireFree(camel, "camel.management.port", "CAMEL_MANAGEMENT_PORT");
         Clock clock = Clock.systemUTC();
         ObjectMapper json = new ObjectMapper();
 
@@ -168,7 +168,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
      * that runs without its ports (and a readiness probe answered by whatever holds them): checked
      * here, so such a start fails instead.
      */
-    private static void requireFree(CamelContext camel, String property) {
+    private static void requireFree(CamelContext camel, String property, String env) {
         int port = camel.getPropertiesComponent().resolveProperty(property).map(Integer::parseInt).orElse(0);
         if (port == 0) {
             return;
@@ -177,8 +177,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
             probe.setReuseAddress(true);
             probe.bind(new InetSocketAddress(port));
         } catch (IOException e) {
-            throw new IllegalStateException("port " + port + " (" + property + ") is already in use: stop what "
-                    + "listens on it, or set " + property + " to a free port");
+            throw new IllegalStateException("port " + port + " (" + property + ", " + env + ") is already in use: "
+                    + "stop what listens on it, or set " + env + " to a free port");
         }
     }
 

@@ -13,6 +13,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -60,6 +61,8 @@ record Settings(
                     + "(several, comma-separated, while rotating)");
         }
         url("pagerduty.api-url (PAGERDUTY_API_URL)", property.apply("pagerduty.api-url"));
+        port(property, "camel.server.port", "CAMEL_SERVER_PORT");
+        port(property, "camel.management.port", "CAMEL_MANAGEMENT_PORT");
         positive(property, "incident-intake.poll-interval");
         positive(property, "outbox.poll-interval");
         return new Settings(
@@ -244,6 +247,19 @@ record Settings(
             throw new IllegalArgumentException(key + " must be true or false, not '" + value + "'");
         }
         return Boolean.parseBoolean(value);
+    }
+
+    /** 0 is a port the system picks. */
+    private static void port(Function<String, String> property, String key, String env) {
+        String value = required(property, key, env);
+        if (value.matches("\\d{1,5}") && Integer.parseInt(value) <= 65535) {
+            return;
+        }
+        String kubernetes = value.startsWith("tcp://") ? "; tcp://host:port is what Kubernetes sets in " + env
+                + " for a Service named " + env.substring(0, env.length() - "_PORT".length()).toLowerCase(Locale.ROOT)
+                .replace('_', '-') + ": set " + env + " to a number in the pod spec, or rename that Service" : "";
+        throw new IllegalArgumentException(key + " (" + env + ") must be a port number from 0 to 65535, not '" + value
+                + "'" + kubernetes);
     }
 
     private static int positive(Function<String, String> property, String key) {

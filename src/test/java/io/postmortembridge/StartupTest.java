@@ -33,8 +33,8 @@ class StartupTest {
 
             assertThatThrownBy(() -> RunningBridge.start(properties))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessage("port " + taken.getLocalPort() + " (camel.server.port) is already in use: stop what "
-                            + "listens on it, or set camel.server.port to a free port");
+                    .hasMessage("port " + taken.getLocalPort() + " (camel.server.port, CAMEL_SERVER_PORT) is already in "
+                            + "use: stop what listens on it, or set CAMEL_SERVER_PORT to a free port");
         }
     }
 }
