@@ -74,7 +74,6 @@ public final class BridgeConfiguration implements CamelConfiguration {
         ProducerTemplate producer = camel.createProducerTemplate();
         Registry registry = camel.getRegistry();
         HealthCheckRegistry.get(camel).register(new IncidentLogHealthCheck(database));
-        registry.bind("incidentLog", log);
         registry.bind("outbox", outbox);
         registry.bind("outboxSchedule", outboxSchedule);
         registry.bind("incidentIntake", new IncidentIntake(database, inbox, log, List.of(pagerDutyParser), clock,

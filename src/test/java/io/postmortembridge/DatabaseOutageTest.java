@@ -204,9 +204,9 @@ class DatabaseOutageTest {
             // the search comes back, but the database is not there to record that a create is about to be sent
             await().atMost(Duration.ofSeconds(10)).until(() -> logs.text().contains("could not record it"));
             assertThat(issues.issues()).as("nothing is created that could not be recorded as on its way").isEmpty();
-            assertThat(logs.text()).contains("publish-postmortem #1 attempt 1 ended (failed: Connection to 127.0.0.1:"
+            assertThat(logs.text()).contains("postmortem-publish #1 attempt 1 ended (failed: Connection to 127.0.0.1:"
                     + postgres.port() + " refused", "recorded once it is back")
-                    .doesNotContain("publish-postmortem #1 attempt 1 failed, next try in");
+                    .doesNotContain("postmortem-publish #1 attempt 1 failed, next try in");
 
             Instant back = Instant.now();
             postgres.startAgain();

@@ -37,7 +37,6 @@ import io.postmortembridge.incident.Source;
 import io.postmortembridge.incidentlog.IncidentLog;
 import io.postmortembridge.incidentlog.LoggedIncident;
 import io.postmortembridge.incidentlog.LoggedPostmortem;
-import io.postmortembridge.incidentlog.OutboxEntry;
 import io.postmortembridge.incidentlog.PostmortemStatus;
 import io.postmortembridge.testsupport.AdfSchema;
 import io.postmortembridge.testsupport.CapturedLogs;
@@ -45,6 +44,7 @@ import io.postmortembridge.testsupport.Refdata;
 import io.postmortembridge.testsupport.RunningBridge;
 import io.postmortembridge.testsupport.Signed;
 import io.postmortembridge.testsupport.VendorApi;
+import io.postmortembridge.testsupport.OutboxRows;
 
 /**
  * The whole flow, on the real routes: a recorded PagerDuty resolution comes in signed, the incident
@@ -173,10 +173,10 @@ class PagerDutyToJiraTest {
         assertThat(deliver(withEventId(Refdata.bytes(recording("resolved_v3.json")), "01BZYH1JJY09P9LEIST8HG2XXX"),
                 "delivery-2").statusCode()).isEqualTo(202);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> bridge.outbox().entries(IncidentLog.INCIDENT_RESOLVED)
+        await().atMost(Duration.ofSeconds(10)).until(() -> bridge.outboxRows(IncidentLog.POSTMORTEM_DRAFT)
                 .stream().allMatch(task -> task.status().equals("done")) && outboxEntries().size() == 2);
         assertThat(jiraRequests(CREATE)).hasSize(1);
-        assertThat(bridge.outbox().entries(IncidentLog.PUBLISH_POSTMORTEM)).hasSize(1);
+        assertThat(bridge.outboxRows(IncidentLog.POSTMORTEM_PUBLISH)).hasSize(1);
     }
 
     @Test
@@ -196,7 +196,7 @@ class PagerDutyToJiraTest {
         assertThat(awaitPostmortem(PostmortemStatus.PUBLISHED).jiraKey()).isEqualTo("PM-2");
         assertThat(jiraRequests(SEARCH)).hasSize(3);
         assertThat(jiraRequests(CREATE)).hasSize(1);
-        assertThat(bridge.outbox().entries(IncidentLog.PUBLISH_POSTMORTEM).get(0).attempts()).isEqualTo(3);
+        assertThat(bridge.outboxRows(IncidentLog.POSTMORTEM_PUBLISH).get(0).attempts()).isEqualTo(3);
     }
 
     @Test
@@ -256,9 +256,9 @@ class PagerDutyToJiraTest {
             deliver("resolved_v3.json", "delivery-1");
 
             assertThat(awaitPostmortem(PostmortemStatus.PUBLISHED).jiraKey()).isEqualTo("PM-5");
-            List<String> failures = logs.text().lines().filter(line -> line.contains("publish-postmortem #1")).toList();
+            List<String> failures = logs.text().lines().filter(line -> line.contains("postmortem-publish #1")).toList();
             assertThat(failures).singleElement().asString()
-                    .startsWith("WARN io.postmortembridge.incidentlog.Outbox - publish-postmortem #1 attempt 1 failed, "
+                    .startsWith("WARN io.postmortembridge.incidentlog.Outbox - postmortem-publish #1 attempt 1 failed, "
                             + "next try in 200 ms: Jira could not be reached (POST /rest/api/3/search/jql): "
                             + "SocketTimeoutException: Read timed out");
             assertThat(logs.text()).doesNotContain("ERROR ", "\tat ", "Exception:\n");
@@ -281,7 +281,7 @@ class PagerDutyToJiraTest {
                     "To fix: jira.priority-map must name priorities that exist in Jira");
             await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
                     .until(() -> jiraRequests(CREATE).size() == 1);
-            assertThat(bridge.outbox().entries(IncidentLog.PUBLISH_POSTMORTEM).get(0).status()).isEqualTo("failed");
+            assertThat(bridge.outboxRows(IncidentLog.POSTMORTEM_PUBLISH).get(0).status()).isEqualTo("failed");
             assertThat(logs.text()).contains("jira.priority-map must name priorities that exist in Jira");
         }
     }
@@ -422,8 +422,8 @@ class PagerDutyToJiraTest {
         return bridge.incidentLog().postmortemOfIncident(incident().id()).orElseThrow();
     }
 
-    private List<OutboxEntry> outboxEntries() {
-        return bridge.outbox().entries(IncidentLog.INCIDENT_RESOLVED);
+    private List<OutboxRows.Row> outboxEntries() {
+        return bridge.outboxRows(IncidentLog.POSTMORTEM_DRAFT);
     }
 
     /** Oldest first. */

@@ -34,15 +34,18 @@ import io.postmortembridge.incident.WebhookEvent;
  */
 public final class IncidentLog {
 
-    /** The outbox task that drafts a post-mortem once an incident is resolved; its payload is the incident id. */
-    public static final String INCIDENT_RESOLVED = "incident-resolved";
+    /**
+     * The outbox task that decides on a review once an incident is resolved, and drafts it; its
+     * payload is the incident id. Each task kind is handled by the route {@code direct:<kind>}.
+     */
+    public static final String POSTMORTEM_DRAFT = "postmortem-draft";
     /** The outbox task that sends a drafted post-mortem to Jira; its payload is the post-mortem id. */
-    public static final String PUBLISH_POSTMORTEM = "publish-postmortem";
+    public static final String POSTMORTEM_PUBLISH = "postmortem-publish";
     /**
      * The outbox task that looks, once Jira's search has caught up, for a second issue of a published
      * post-mortem; its payload is the post-mortem id.
      */
-    public static final String CHECK_POSTMORTEM_DUPLICATES = "check-postmortem-duplicates";
+    public static final String POSTMORTEM_DUPLICATES = "postmortem-duplicates";
 
     private static final String UNIQUE_VIOLATION = "23505";
     private static final int RECORD_ATTEMPTS = 3;
@@ -89,7 +92,7 @@ public final class IncidentLog {
         long incidentId = applyFacts(h, event.incident(), happening.occurredAt(), now);
         insertEventIfNew(h, incidentId, happening);
         if (event.resolution()) {
-            outbox.enqueue(h, INCIDENT_RESOLVED, INCIDENT_RESOLVED + ":" + incidentId + ":" + happening.key(),
+            outbox.enqueue(h, POSTMORTEM_DRAFT, POSTMORTEM_DRAFT + ":" + incidentId + ":" + happening.key(),
                     Long.toString(incidentId));
         }
         return event.resolution();
@@ -168,7 +171,7 @@ public final class IncidentLog {
             }
             long postmortemId = h.createQuery("SELECT id FROM postmortem WHERE incident_id = :incident")
                     .bind("incident", incidentId).mapTo(Long.class).one();
-            outbox.enqueue(h, PUBLISH_POSTMORTEM, PUBLISH_POSTMORTEM + ":" + postmortemId, Long.toString(postmortemId));
+            outbox.enqueue(h, POSTMORTEM_PUBLISH, POSTMORTEM_PUBLISH + ":" + postmortemId, Long.toString(postmortemId));
             return true;
         });
     }
@@ -202,7 +205,7 @@ public final class IncidentLog {
                     .bind("location", storable(url, 2048))
                     .bind("now", ts(clock.instant())).bind("id", postmortemId)
                     .execute();
-            outbox.enqueue(h, CHECK_POSTMORTEM_DUPLICATES, CHECK_POSTMORTEM_DUPLICATES + ":" + postmortemId,
+            outbox.enqueue(h, POSTMORTEM_DUPLICATES, POSTMORTEM_DUPLICATES + ":" + postmortemId,
                     Long.toString(postmortemId), checkDuplicatesAt);
         });
     }

@@ -160,6 +160,18 @@ public final class Outbox {
     }
 
     /**
+     * A task of a kind no route takes (its route file is missing, or was renamed): a fault of the
+     * installation, not of the moment, so it is parked, not retried.
+     */
+    public void unroutable(OutboxTask task) {
+        String reason = "no route takes '" + task.kind() + "' tasks (direct:" + task.kind() + "): a file under routes/ "
+                + "is missing or its route was renamed. Put it back and restart; the task is tried again at start";
+        if (record(task, Outcome.parked(reason))) {
+            LOG.error("{} #{} stopped, it needs a fix: {}", task.kind(), task.payload(), reason);
+        }
+    }
+
+    /**
      * Extends the leases of the tasks this replica holds, so a task that runs long (a slow vendor, a
      * long paging) is not taken over while it runs. Called every third of the lease.
      */
@@ -210,18 +222,6 @@ public final class Outbox {
         return jdbi.withHandle(h -> new OutboxCounts(
                 h.createQuery("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").mapTo(Long.class).one(),
                 h.createQuery("SELECT COUNT(*) FROM outbox WHERE status = 'failed'").mapTo(Long.class).one()));
-    }
-
-    /** The state of one task, for tests and diagnostics. */
-    public List<OutboxEntry> entries(String kind) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT id, kind, dedupe_key, payload, status, attempts, next_attempt_at, lease_until, last_error
-                        FROM outbox WHERE kind = :kind ORDER BY id""")
-                .bind("kind", kind)
-                .map((rs, ctx) -> new OutboxEntry(rs.getLong("id"), rs.getString("kind"), rs.getString("dedupe_key"),
-                        rs.getString("payload"), rs.getString("status"), rs.getInt("attempts"),
-                        instant(rs, "next_attempt_at"), instant(rs, "lease_until"), rs.getString("last_error")))
-                .list());
     }
 
     /**

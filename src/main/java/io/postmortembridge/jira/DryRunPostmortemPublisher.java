@@ -40,8 +40,8 @@ public final class DryRunPostmortemPublisher implements PostmortemPublisher {
     }
 
     @Override
-    public void publish(String postmortemId) {
-        LoggedPostmortem postmortem = log.postmortem(Long.parseLong(postmortemId.strip()))
+    public void publish(long postmortemId) {
+        LoggedPostmortem postmortem = log.postmortem(postmortemId)
                 .orElseThrow(() -> new PermanentFailure("post-mortem " + postmortemId + " is not in the incident log"));
         LoggedIncident incident = log.incident(postmortem.incidentId()).orElseThrow();
         Path file = directory.resolve(postmortem.idempotencyLabel() + ".md");

@@ -59,8 +59,8 @@ public final class JiraDuplicateSweep {
     }
 
     /** @param postmortemId the post-mortem's id in the incident log, as the outbox payload carries it */
-    public void sweep(String postmortemId) {
-        LoggedPostmortem postmortem = log.postmortem(Long.parseLong(postmortemId.strip()))
+    public void sweep(long postmortemId) {
+        LoggedPostmortem postmortem = log.postmortem(postmortemId)
                 .orElseThrow(() -> new PermanentFailure("post-mortem " + postmortemId + " is not in the incident log"));
         if (postmortem.jiraKey() == null) {
             return;

@@ -53,8 +53,8 @@ public final class JiraPostmortemPublisher implements PostmortemPublisher {
     }
 
     @Override
-    public void publish(String postmortemId) {
-        LoggedPostmortem postmortem = log.postmortem(Long.parseLong(postmortemId.strip()))
+    public void publish(long postmortemId) {
+        LoggedPostmortem postmortem = log.postmortem(postmortemId)
                 .orElseThrow(() -> new PermanentFailure("post-mortem " + postmortemId + " is not in the incident log"));
         if (postmortem.status() == PostmortemStatus.PUBLISHED) {
             return;

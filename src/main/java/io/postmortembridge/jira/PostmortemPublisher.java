@@ -4,5 +4,5 @@ package io.postmortembridge.jira;
 public interface PostmortemPublisher {
 
     /** @param postmortemId the post-mortem's id in the incident log, as the outbox payload carries it */
-    void publish(String postmortemId);
+    void publish(long postmortemId);
 }

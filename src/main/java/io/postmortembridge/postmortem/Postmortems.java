@@ -35,8 +35,8 @@ public final class Postmortems {
     }
 
     /** The review facts of a logged incident; the body the route's rule reads. */
-    public ReviewCandidate candidate(String incidentId) {
-        LoggedIncident incident = incident(Long.parseLong(incidentId.strip()));
+    public ReviewCandidate candidate(long incidentId) {
+        LoggedIncident incident = incident(incidentId);
         IncidentSnapshot facts = incident.facts();
         Timeline timeline = timelineOf(incident);
         Long openMinutes = timeline.trigger() == null || facts.resolvedAt() == null ? null
@@ -46,11 +46,21 @@ public final class Postmortems {
     }
 
     /**
-     * Drafts and stores the post-mortem, with the task to publish it, once per incident.
+     * Acts on the review rule's decision: with a reason, the post-mortem is drafted and stored with
+     * the task to publish it, once per incident; without one, the incident is logged as needing no
+     * review, with the facts that decided it.
      *
-     * @param reason which review rule matched, in words
+     * @param reason why the rule that matched asks for a review, in words; null when none matched
      */
-    public void draft(ReviewCandidate candidate, String reason) {
+    public void decide(ReviewCandidate candidate, String reason) {
+        if (reason == null || reason.isBlank()) {
+            noReviewNeeded(candidate);
+        } else {
+            draft(candidate, reason);
+        }
+    }
+
+    private void draft(ReviewCandidate candidate, String reason) {
         LoggedIncident incident = incident(candidate.incidentId());
         log.recordReview(incident.id(), true, reason);
         if (log.postmortemOfIncident(incident.id()).isPresent()) {
@@ -70,8 +80,7 @@ public final class Postmortems {
         }
     }
 
-    /** Records, and logs, that the incident does not get a review, with the facts that decided it. */
-    public void noReviewNeeded(ReviewCandidate candidate) {
+    private void noReviewNeeded(ReviewCandidate candidate) {
         String reason = "no review rule matched: " + candidate.factsInWords();
         log.recordReview(candidate.incidentId(), false, reason);
         LOG.info("No review needed for {} ({}): {}", candidate.name(), candidate.title(), reason);

@@ -34,6 +34,7 @@ import io.postmortembridge.incident.pagerduty.PagerDutyWebhookParser;
 import io.postmortembridge.testsupport.ExampleIncident;
 import io.postmortembridge.testsupport.MutableClock;
 import io.postmortembridge.testsupport.Refdata;
+import io.postmortembridge.testsupport.OutboxRows;
 
 /**
  * What the incident log and its outbox promise, on every database the service supports: the same
@@ -88,7 +89,7 @@ abstract class IncidentLogContract {
         assertThat(intake.takeInPending().isEmpty()).isTrue();
         long incident = log.incident(Source.PAGERDUTY, "PCPZE64").orElseThrow().id();
         assertThat(log.events(incident)).hasSize(1);
-        assertThat(outbox.entries(IncidentLog.INCIDENT_RESOLVED)).hasSize(1);
+        assertThat(rows(IncidentLog.POSTMORTEM_DRAFT)).hasSize(1);
     }
 
     @Test
@@ -108,7 +109,7 @@ abstract class IncidentLogContract {
 
         assertThat(inbox.pending()).isEqualTo(1);
         assertThat(log.incident(Source.PAGERDUTY, "PCPZE64")).isEmpty();
-        assertThat(outbox.entries(IncidentLog.INCIDENT_RESOLVED)).isEmpty();
+        assertThat(rows(IncidentLog.POSTMORTEM_DRAFT)).isEmpty();
     }
 
     @Test
@@ -124,7 +125,7 @@ abstract class IncidentLogContract {
         assertThat(log.events(incident.id())).hasSize(example.size());
         assertThat(incident.facts().status()).isEqualTo(IncidentStatus.RESOLVED);
         assertThat(incident.facts().priority()).isEqualTo("P2");
-        assertThat(outbox.entries(IncidentLog.INCIDENT_RESOLVED)).hasSize(1);
+        assertThat(rows(IncidentLog.POSTMORTEM_DRAFT)).hasSize(1);
         assertThat(inbox.pending()).isZero();
     }
 
@@ -257,7 +258,7 @@ abstract class IncidentLogContract {
                 event("reopen", EventKind.REOPENED, T0.plusSeconds(700)), false));
         log.record(resolution("PX2", "resolve-2", T0.plusSeconds(900)));
 
-        assertThat(outbox.entries(IncidentLog.INCIDENT_RESOLVED)).hasSize(2);
+        assertThat(rows(IncidentLog.POSTMORTEM_DRAFT)).hasSize(2);
         assertThat(log.incident(Source.PAGERDUTY, "PX2").orElseThrow().facts().resolvedAt())
                 .isEqualTo(T0.plusSeconds(900));
     }
@@ -309,7 +310,7 @@ abstract class IncidentLogContract {
         assertThat(log.draftPostmortem(incident, draft)).isTrue();
         assertThat(log.draftPostmortem(incident, draft)).isFalse();
 
-        assertThat(outbox.entries(IncidentLog.PUBLISH_POSTMORTEM)).hasSize(1);
+        assertThat(rows(IncidentLog.POSTMORTEM_PUBLISH)).hasSize(1);
         LoggedPostmortem stored = log.postmortemOfIncident(incident).orElseThrow();
         assertThat(stored.status()).isEqualTo(PostmortemStatus.DRAFTED);
         assertThat(stored.followUpOn()).isEqualTo(LocalDate.of(2026, 4, 15));
@@ -363,7 +364,7 @@ abstract class IncidentLogContract {
         clock.advance(Duration.ofSeconds(10));
         outbox.failed(outbox.claimDue().get(0), new TransientFailure("Jira answered HTTP 429", Duration.ofSeconds(90)));
         assertThat(nextAttempt()).as("Retry-After longer than the backoff wins").isEqualTo(T0.plusSeconds(15 + 90));
-        assertThat(outbox.entries(IncidentLog.INCIDENT_RESOLVED).get(0).lastError()).isEqualTo("Jira answered HTTP 429");
+        assertThat(rows(IncidentLog.POSTMORTEM_DRAFT).get(0).lastError()).isEqualTo("Jira answered HTTP 429");
     }
 
     @Test
@@ -383,7 +384,7 @@ abstract class IncidentLogContract {
         clock.advance(Duration.ofDays(1));
         assertThat(outbox.claimDue()).isEmpty();
         assertThat(outbox.counts()).isEqualTo(new OutboxCounts(0, 1));
-        assertThat(outbox.entries(IncidentLog.INCIDENT_RESOLVED).get(0).lastError())
+        assertThat(rows(IncidentLog.POSTMORTEM_DRAFT).get(0).lastError())
                 .isEqualTo("Jira refused: fix jira.priority-map");
 
         assertThat(outbox.retryParked()).isEqualTo(1);
@@ -406,7 +407,11 @@ abstract class IncidentLogContract {
     }
 
     private Instant nextAttempt() {
-        return outbox.entries(IncidentLog.INCIDENT_RESOLVED).get(0).nextAttemptAt();
+        return rows(IncidentLog.POSTMORTEM_DRAFT).get(0).nextAttemptAt();
+    }
+
+    private List<OutboxRows.Row> rows(String kind) {
+        return OutboxRows.of(database.jdbi(), kind);
     }
 
     private Inbox.Receipt receive(String delivery, byte[] body) {

@@ -195,8 +195,8 @@ class JiraSearchLagTest {
     }
 
     private void awaitDuplicateCheck() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> bridge.outbox()
-                .entries(IncidentLog.CHECK_POSTMORTEM_DUPLICATES).stream().anyMatch(t -> t.status().equals("done")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> bridge.outboxRows(IncidentLog.POSTMORTEM_DUPLICATES).stream()
+                .anyMatch(t -> t.status().equals("done")));
     }
 
     /** Oldest first. */

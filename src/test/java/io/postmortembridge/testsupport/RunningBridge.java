@@ -11,16 +11,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.main.Main;
 import org.jdbi.v3.core.Jdbi;
 
 import io.postmortembridge.Application;
+import io.postmortembridge.incidentlog.Database;
 import io.postmortembridge.incidentlog.IncidentLog;
 import io.postmortembridge.incidentlog.Outbox;
+import io.postmortembridge.incidentlog.OutboxSettings;
 
 /**
  * The service as it ships ({@link Application#create()}: config/application.properties, the routes
@@ -35,12 +39,15 @@ public final class RunningBridge implements AutoCloseable {
     private final int port;
     private final int managementPort;
     private final String databaseUrl;
+    private final String databaseUser;
+    private Database view;
 
-    private RunningBridge(Main main, int port, int managementPort, String databaseUrl) {
+    private RunningBridge(Main main, int port, int managementPort, String databaseUrl, String databaseUser) {
         this.main = main;
         this.port = port;
         this.managementPort = managementPort;
         this.databaseUrl = databaseUrl;
+        this.databaseUser = databaseUser;
     }
 
     /** Properties every test run starts from; tests add or replace their own. */
@@ -83,7 +90,8 @@ public final class RunningBridge implements AutoCloseable {
         main.addOverrideProperty("camel.management.port", Integer.toString(managementPort));
         properties.forEach(main::addOverrideProperty);
         int bound = Integer.parseInt(properties.getOrDefault("camel.server.port", Integer.toString(port)));
-        return new RunningBridge(main, bound, managementPort, properties.get("database.url"));
+        return new RunningBridge(main, bound, managementPort, properties.get("database.url"),
+                properties.getOrDefault("database.user", "sa"));
     }
 
     /** Starts a {@link #prepare prepared} service and returns once it is ready. */
@@ -129,7 +137,7 @@ public final class RunningBridge implements AutoCloseable {
      * one JVM shares one open database between connections to the same file.
      */
     public Jdbi database() {
-        return Jdbi.create(databaseUrl, "sa", "");
+        return Jdbi.create(databaseUrl, databaseUser, "");
     }
 
     /** How the inbox holds a delivery: its status, or null when it was never stored. */
@@ -138,8 +146,22 @@ public final class RunningBridge implements AutoCloseable {
                 .bind("id", deliveryId).mapTo(String.class).findOne().orElse(null));
     }
 
-    public IncidentLog incidentLog() {
-        return bean("incidentLog", IncidentLog.class);
+    /**
+     * The incident log as a reader beside the service sees it, over a connection of its own to the
+     * service's database.
+     */
+    public synchronized IncidentLog incidentLog() {
+        if (view == null) {
+            view = Database.connect(databaseUrl, databaseUser, "", Duration.ofSeconds(2));
+        }
+        Outbox unused = new Outbox(view, Clock.systemUTC(), new OutboxSettings(1, Duration.ofMinutes(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(1)), () -> { });
+        return new IncidentLog(view.jdbi(), unused, Clock.systemUTC());
+    }
+
+    /** The outbox's rows of one task kind, oldest first. */
+    public List<OutboxRows.Row> outboxRows(String kind) {
+        return OutboxRows.of(database(), kind);
     }
 
     public Outbox outbox() {
@@ -161,6 +183,11 @@ public final class RunningBridge implements AutoCloseable {
     @Override
     public void close() {
         main.stop();
+        synchronized (this) {
+            if (view != null) {
+                view.close();
+            }
+        }
     }
 
     /** Waits until readiness answers 200. */

@@ -51,21 +51,21 @@ public final class PagerDutyEnricher {
         this.json = json;
     }
 
-    /** Enriches the logged incident with this id, if it is PagerDuty's; returns the id for the next step. */
-    public String enrich(String incidentId) {
+    /** Enriches the logged incident with this id, if it is PagerDuty's. */
+    public void enrich(long incidentId) {
         if (pagerDuty == null) {
-            return incidentId;
+            return;
         }
-        Optional<LoggedIncident> logged = log.incident(Long.parseLong(incidentId.strip()));
+        Optional<LoggedIncident> logged = log.incident(incidentId);
         if (logged.isEmpty() || logged.get().facts().source() != Source.PAGERDUTY) {
-            return incidentId;
+            return;
         }
         LoggedIncident incident = logged.get();
         String id = incident.facts().externalId();
         String base = "/incidents/" + id;
         Optional<JsonNode> found = fetch(id, HttpCall.get(base, List.of()));
         if (found.isEmpty()) {
-            return incidentId;
+            return;
         }
         IncidentSnapshot rest = PagerDutyRecords.incident(id, found.get().path("incident"));
         List<IncidentEvent> events = new ArrayList<>();
@@ -76,7 +76,6 @@ public final class PagerDutyEnricher {
                 .ifPresent(changes -> events.addAll(read(changes.path("change_events"), PagerDutyRecords::changeEvent)));
         log.enrich(incident.id(), keepResolution(rest), events);
         LOG.debug("PagerDuty incident {} enriched with {} events from the REST API", id, events.size());
-        return incidentId;
     }
 
     /**
