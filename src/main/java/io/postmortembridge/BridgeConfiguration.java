@@ -67,7 +67,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         WakeableScheduler outboxSchedule = new WakeableScheduler();
         WakeableScheduler intakeSchedule = new WakeableScheduler();
         Outbox outbox = new Outbox(database, clock, settings.outbox(), outboxSchedule::wake);
-        IncidentLog log = new IncidentLog(database.jdbi(), outbox, clock);
+        IncidentLog incidentLog = new IncidentLog(database.jdbi(), outbox, clock);
         Inbox inbox = new Inbox(database.jdbi(), clock);
         PagerDutyWebhookParser pagerDutyParser = new PagerDutyWebhookParser(json);
 
@@ -76,8 +76,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
         HealthCheckRegistry.get(camel).register(new IncidentLogHealthCheck(database));
         registry.bind("outbox", outbox);
         registry.bind("outboxSchedule", outboxSchedule);
-        registry.bind("incidentIntake", new IncidentIntake(database, inbox, log, List.of(pagerDutyParser), clock,
-                intakeSchedule::wake));
+        registry.bind("incidentIntake", new IncidentIntake(database, inbox, incidentLog, List.of(pagerDutyParser),
+                clock, intakeSchedule::wake));
         registry.bind("incidentIntakeSchedule", intakeSchedule);
         registry.bind("pagerDutyWebhook", new PagerDutyWebhook(
                 settings.pagerDutySecrets().isEmpty() ? null : new PagerDutySignature(settings.pagerDutySecrets()),
@@ -86,15 +86,16 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("pagerDutyEnricher", new PagerDutyEnricher(
                 settings.pagerDutyApiToken().isEmpty() ? null
                         : new CamelVendorHttp(producer, "direct:pagerduty-api", "PagerDuty", clock),
-                log, json));
-        registry.bind("postmortems", new Postmortems(log, settings.drafts()));
+                incidentLog, json));
+        registry.bind("postmortems", new Postmortems(incidentLog, settings.drafts()));
         if (settings.jira().dryRun()) {
             registry.bind("postmortemPublisher", new DryRunPostmortemPublisher(Path.of(settings.dryRunDirectory()),
-                    new JiraRequests(settings.jira(), json), log, json));
+                    new JiraRequests(settings.jira(), json), incidentLog, json));
         } else {
             CamelVendorHttp jira = new CamelVendorHttp(producer, "direct:jira-api", "Jira", clock);
-            registry.bind("postmortemPublisher", new JiraPostmortemPublisher(jira, settings.jira(), log, json, clock));
-            registry.bind("jiraDuplicateSweep", new JiraDuplicateSweep(jira, settings.jira(), log, json));
+            registry.bind("postmortemPublisher",
+                    new JiraPostmortemPublisher(jira, settings.jira(), incidentLog, json, clock));
+            registry.bind("jiraDuplicateSweep", new JiraDuplicateSweep(jira, settings.jira(), incidentLog, json));
         }
 
         camel.addService(new IncidentLogLifecycle(camel, database, outbox, settings.outbox().lease()));

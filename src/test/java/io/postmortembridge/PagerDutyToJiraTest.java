@@ -40,11 +40,11 @@ import io.postmortembridge.incidentlog.LoggedPostmortem;
 import io.postmortembridge.incidentlog.PostmortemStatus;
 import io.postmortembridge.testsupport.AdfSchema;
 import io.postmortembridge.testsupport.CapturedLogs;
+import io.postmortembridge.testsupport.OutboxRows;
 import io.postmortembridge.testsupport.Refdata;
 import io.postmortembridge.testsupport.RunningBridge;
 import io.postmortembridge.testsupport.Signed;
 import io.postmortembridge.testsupport.VendorApi;
-import io.postmortembridge.testsupport.OutboxRows;
 
 /**
  * The whole flow, on the real routes: a recorded PagerDuty resolution comes in signed, the incident

@@ -6,7 +6,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 
-import io.postmortembridge.incidentlog.TransientFailure;
+import io.postmortembridge.failure.TransientFailure;
 
 /**
  * Sends vendor calls through their route (e.g. {@code direct:jira-api}), where the camel-http
@@ -32,7 +32,7 @@ public final class CamelVendorHttp implements VendorHttp {
     }
 
     @Override
-    public HttpReply send(HttpCall call) {
+    public VendorReply send(VendorCall call) {
         Exchange done = producer.send(route, exchange -> {
             Message request = exchange.getMessage();
             request.setHeader(Exchange.HTTP_METHOD, call.method());
@@ -55,7 +55,7 @@ public final class CamelVendorHttp implements VendorHttp {
         if (status == null) {
             throw new TransientFailure(vendor + " gave no HTTP status for " + call, null);
         }
-        return new HttpReply(status, reply.getBody(String.class), RetryAfter.parse(
+        return new VendorReply(status, reply.getBody(String.class), RetryAfter.parse(
                 reply.getHeader("Retry-After", String.class), reply.getHeader("ratelimit-reset", String.class),
                 clock.instant()));
     }

@@ -1,10 +1,12 @@
 package io.postmortembridge.http;
 
+import io.postmortembridge.failure.TransientFailure;
+
 /**
  * The one way to call a vendor API. Implementations answer every HTTP status as a reply and turn
- * a connection failure or timeout into a {@link io.postmortembridge.incidentlog.TransientFailure}.
+ * a connection failure or timeout into a {@link TransientFailure}.
  */
 @FunctionalInterface
 public interface VendorHttp {
-    HttpReply send(HttpCall call);
+    VendorReply send(VendorCall call);
 }

@@ -46,18 +46,18 @@ public final class IncidentIntake {
     private final Database database;
     private final Jdbi jdbi;
     private final Inbox inbox;
-    private final IncidentLog log;
+    private final IncidentLog incidentLog;
     private final Map<Source, WebhookReader> readers;
     private final Runnable wake;
     private final OncePer unreachable;
 
     /** @param wake starts a {@link #takeInPending()} soon, on the thread that runs it */
-    public IncidentIntake(Database database, Inbox inbox, IncidentLog log, List<WebhookReader> readers, Clock clock,
-            Runnable wake) {
+    public IncidentIntake(Database database, Inbox inbox, IncidentLog incidentLog, List<WebhookReader> readers,
+            Clock clock, Runnable wake) {
         this.database = database;
         this.jdbi = database.jdbi();
         this.inbox = inbox;
-        this.log = log;
+        this.incidentLog = incidentLog;
         this.readers = readers.stream().collect(Collectors.toMap(WebhookReader::source, Function.identity()));
         this.wake = wake;
         this.unreachable = new OncePer(Duration.ofMinutes(1), clock);
@@ -170,7 +170,7 @@ public final class IncidentIntake {
                 .thenComparing(r -> r.delivery().id()));
         int reviews = 0;
         for (Readable r : readable) {
-            if (log.record(h, r.event())) {
+            if (incidentLog.record(h, r.event())) {
                 reviews++;
                 IncidentSnapshot incident = r.event().incident();
                 LOG.info("{} resolved: deciding whether it needs a post-mortem", incident.name());

@@ -18,6 +18,8 @@ import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.postmortembridge.failure.PermanentFailure;
+import io.postmortembridge.failure.TransientFailure;
 import io.postmortembridge.logging.OncePer;
 
 /**
@@ -238,8 +240,8 @@ public final class Outbox {
         } catch (RuntimeException e) {
             unrecorded.put(task.id(), outcome);
             LOG.warn("{} #{} attempt {} ended ({}), but the incident log database could not record it ({}): "
-                            + "recorded once it is back", task.kind(), task.payload(), task.attempt(), outcome.describe(),
-                    Database.describe(e));
+                            + "recorded once it is back", task.kind(), task.payload(), task.attempt(),
+                    outcome.describe(), Database.describe(e));
             return false;
         } finally {
             held.remove(task.id());

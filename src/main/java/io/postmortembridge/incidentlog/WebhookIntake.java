@@ -7,11 +7,11 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.postmortembridge.http.HttpAnswer;
 import io.postmortembridge.incident.MalformedInputException;
 import io.postmortembridge.incident.WebhookEvent;
 import io.postmortembridge.incident.WebhookReader;
 import io.postmortembridge.logging.OncePer;
+import io.postmortembridge.server.HttpAnswer;
 
 /**
  * How every webhook endpoint answers, whatever the source: a body is checked, stored in the inbox
@@ -89,7 +89,8 @@ public final class WebhookIntake {
         long held = unavailable.tryAcquire();
         if (held >= 0) {
             LOG.warn("Answering {} webhooks 503, so that they are sent again later: the incident log cannot store "
-                    + "them ({}){}", source, problem, held > 0 ? "; " + held + " more answered 503 in the last minute" : "");
+                    + "them ({}){}", source, problem,
+                    held > 0 ? "; " + held + " more answered 503 in the last minute" : "");
         }
         return HttpAnswer.error(503, "the incident log cannot store this delivery now; send it again later");
     }

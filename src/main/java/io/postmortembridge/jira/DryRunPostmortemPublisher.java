@@ -13,11 +13,11 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.postmortembridge.http.HttpCall;
+import io.postmortembridge.failure.PermanentFailure;
+import io.postmortembridge.http.VendorCall;
 import io.postmortembridge.incidentlog.IncidentLog;
 import io.postmortembridge.incidentlog.LoggedIncident;
 import io.postmortembridge.incidentlog.LoggedPostmortem;
-import io.postmortembridge.incidentlog.PermanentFailure;
 
 /**
  * Dry-run, when no JIRA_BASE_URL is set: the draft is written as Markdown and the Jira requests
@@ -29,31 +29,32 @@ public final class DryRunPostmortemPublisher implements PostmortemPublisher {
 
     private final Path directory;
     private final JiraRequests requests;
-    private final IncidentLog log;
+    private final IncidentLog incidentLog;
     private final ObjectMapper json;
 
-    public DryRunPostmortemPublisher(Path directory, JiraRequests requests, IncidentLog log, ObjectMapper json) {
+    public DryRunPostmortemPublisher(Path directory, JiraRequests requests, IncidentLog incidentLog,
+            ObjectMapper json) {
         this.directory = directory;
         this.requests = requests;
-        this.log = log;
+        this.incidentLog = incidentLog;
         this.json = json;
     }
 
     @Override
     public void publish(long postmortemId) {
-        LoggedPostmortem postmortem = log.postmortem(postmortemId)
+        LoggedPostmortem postmortem = incidentLog.postmortem(postmortemId)
                 .orElseThrow(() -> new PermanentFailure("post-mortem " + postmortemId + " is not in the incident log"));
-        LoggedIncident incident = log.incident(postmortem.incidentId()).orElseThrow();
+        LoggedIncident incident = incidentLog.incident(postmortem.incidentId()).orElseThrow();
         Path file = directory.resolve(postmortem.idempotencyLabel() + ".md");
         write(file, "# " + postmortem.title() + "\n\n" + postmortem.descriptionMarkdown());
-        HttpCall search = requests.findByLabel(postmortem.idempotencyLabel());
-        HttpCall create = requests.createIssue(postmortem.title(), postmortem.descriptionAdf(),
+        VendorCall search = requests.findByLabel(postmortem.idempotencyLabel());
+        VendorCall create = requests.createIssue(postmortem.title(), postmortem.descriptionAdf(),
                 postmortem.idempotencyLabel(), incident.facts().priority());
         LOG.info("Dry-run (JIRA_BASE_URL is not set): post-mortem for {} written to {}. Jira would have "
                         + "received:\n{} {}\n{} {}", incident.facts().name(), file, search, search.body(), create,
                 withoutDescription(create.body()));
         LOG.debug("Dry-run: the complete create request: {}", create.body());
-        log.recordWritten(postmortem.id(), file.toString());
+        incidentLog.recordWritten(postmortem.id(), file.toString());
     }
 
     /** The description is the draft itself, already in the file: the log names its size instead. */

@@ -19,13 +19,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.postmortembridge.http.HttpCall;
-import io.postmortembridge.http.HttpReply;
+import io.postmortembridge.failure.PermanentFailure;
+import io.postmortembridge.failure.TransientFailure;
+import io.postmortembridge.http.VendorCall;
 import io.postmortembridge.http.VendorHttp;
+import io.postmortembridge.http.VendorReply;
 import io.postmortembridge.incidentlog.IncidentLog;
 import io.postmortembridge.incidentlog.LoggedPostmortem;
-import io.postmortembridge.incidentlog.PermanentFailure;
-import io.postmortembridge.incidentlog.TransientFailure;
 import io.postmortembridge.postmortem.document.AdfRenderer;
 import io.postmortembridge.postmortem.document.Document;
 import io.postmortembridge.postmortem.document.Paragraph;
@@ -45,22 +45,22 @@ public final class JiraDuplicateSweep {
     private final VendorHttp jira;
     private final JiraSettings settings;
     private final JiraRequests requests;
-    private final IncidentLog log;
+    private final IncidentLog incidentLog;
     private final ObjectMapper json;
     /** Workflows already reported as not offering the transition: said once, not per duplicate. */
     private final Set<String> reportedTransitions = ConcurrentHashMap.newKeySet();
 
-    public JiraDuplicateSweep(VendorHttp jira, JiraSettings settings, IncidentLog log, ObjectMapper json) {
+    public JiraDuplicateSweep(VendorHttp jira, JiraSettings settings, IncidentLog incidentLog, ObjectMapper json) {
         this.jira = jira;
         this.settings = settings;
         this.requests = new JiraRequests(settings, json);
-        this.log = log;
+        this.incidentLog = incidentLog;
         this.json = json;
     }
 
     /** @param postmortemId the post-mortem's id in the incident log, as the outbox payload carries it */
     public void sweep(long postmortemId) {
-        LoggedPostmortem postmortem = log.postmortem(postmortemId)
+        LoggedPostmortem postmortem = incidentLog.postmortem(postmortemId)
                 .orElseThrow(() -> new PermanentFailure("post-mortem " + postmortemId + " is not in the incident log"));
         if (postmortem.jiraKey() == null) {
             return;
@@ -72,13 +72,15 @@ public final class JiraDuplicateSweep {
         }
         Issue original = issues.get(0);
         if (!original.key().equals(postmortem.jiraKey())) {
-            log.recordJiraKey(postmortem.id(), original.key(), settings.baseUrl() + "/browse/" + original.key());
+            incidentLog.recordJiraKey(postmortem.id(), original.key(),
+                    settings.baseUrl() + "/browse/" + original.key());
         }
         for (Issue duplicate : issues.subList(1, issues.size())) {
             if (duplicate.linkedTo(original.key())) {
                 continue;
             }
-            call(requests.comment(duplicate.key(), explanation(original.key())), "comment on duplicate " + duplicate.key());
+            call(requests.comment(duplicate.key(), explanation(original.key())),
+                    "comment on duplicate " + duplicate.key());
             call(requests.linkAsDuplicate(duplicate.key(), original.key()),
                     "link " + duplicate.key() + " as a duplicate of " + original.key());
             transition(duplicate.key());
@@ -118,8 +120,8 @@ public final class JiraDuplicateSweep {
         }
     }
 
-    private JsonNode call(HttpCall call, String action) {
-        HttpReply reply = jira.send(call);
+    private JsonNode call(VendorCall call, String action) {
+        VendorReply reply = jira.send(call);
         if (reply.isTransientFailure()) {
             throw reply.transientFailure("Jira (" + action + ")");
         }
@@ -127,7 +129,8 @@ public final class JiraDuplicateSweep {
             throw new PermanentFailure(JiraErrors.explain(action, reply.status(), reply.body(), settings, json));
         }
         try {
-            return reply.body() == null || reply.body().isBlank() ? json.createObjectNode() : json.readTree(reply.body());
+            return reply.body() == null || reply.body().isBlank() ? json.createObjectNode()
+                    : json.readTree(reply.body());
         } catch (IOException e) {
             throw new TransientFailure("Jira's answer to " + action + " is not JSON", null);
         }

@@ -11,15 +11,15 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.postmortembridge.http.HttpCall;
-import io.postmortembridge.http.HttpReply;
+import io.postmortembridge.failure.PermanentFailure;
+import io.postmortembridge.failure.TransientFailure;
+import io.postmortembridge.http.VendorCall;
 import io.postmortembridge.http.VendorHttp;
+import io.postmortembridge.http.VendorReply;
 import io.postmortembridge.incidentlog.IncidentLog;
 import io.postmortembridge.incidentlog.LoggedIncident;
 import io.postmortembridge.incidentlog.LoggedPostmortem;
-import io.postmortembridge.incidentlog.PermanentFailure;
 import io.postmortembridge.incidentlog.PostmortemStatus;
-import io.postmortembridge.incidentlog.TransientFailure;
 
 /**
  * Creates the post-mortem issue in Jira, exactly once per incident. Before creating, it looks for
@@ -38,28 +38,28 @@ public final class JiraPostmortemPublisher implements PostmortemPublisher {
     private final VendorHttp jira;
     private final JiraSettings settings;
     private final JiraRequests requests;
-    private final IncidentLog log;
+    private final IncidentLog incidentLog;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public JiraPostmortemPublisher(VendorHttp jira, JiraSettings settings, IncidentLog log, ObjectMapper json,
+    public JiraPostmortemPublisher(VendorHttp jira, JiraSettings settings, IncidentLog incidentLog, ObjectMapper json,
             Clock clock) {
         this.jira = jira;
         this.settings = settings;
         this.requests = new JiraRequests(settings, json);
-        this.log = log;
+        this.incidentLog = incidentLog;
         this.json = json;
         this.clock = clock;
     }
 
     @Override
     public void publish(long postmortemId) {
-        LoggedPostmortem postmortem = log.postmortem(postmortemId)
+        LoggedPostmortem postmortem = incidentLog.postmortem(postmortemId)
                 .orElseThrow(() -> new PermanentFailure("post-mortem " + postmortemId + " is not in the incident log"));
         if (postmortem.status() == PostmortemStatus.PUBLISHED) {
             return;
         }
-        LoggedIncident incident = log.incident(postmortem.incidentId()).orElseThrow();
+        LoggedIncident incident = incidentLog.incident(postmortem.incidentId()).orElseThrow();
         String name = incident.facts().name();
         awaitSearchable(postmortem, name);
 
@@ -74,12 +74,12 @@ public final class JiraPostmortemPublisher implements PostmortemPublisher {
             return;
         }
 
-        log.recordCreateSent(postmortem.id());
-        HttpReply reply = jira.send(requests.createIssue(postmortem.title(), postmortem.descriptionAdf(),
+        incidentLog.recordCreateSent(postmortem.id());
+        VendorReply reply = jira.send(requests.createIssue(postmortem.title(), postmortem.descriptionAdf(),
                 postmortem.idempotencyLabel(), incident.facts().priority()));
         if (reply.status() == 429 || reply.status() >= 400 && reply.status() < 500) {
             // Jira answered, and made nothing: the next attempt need not wait for its search
-            log.recordCreateRefused(postmortem.id());
+            incidentLog.recordCreateRefused(postmortem.id());
         }
         JsonNode created = answer(postmortem, reply, "create the post-mortem issue for " + name);
         if (!created.hasNonNull("key")) {
@@ -109,21 +109,21 @@ public final class JiraPostmortemPublisher implements PostmortemPublisher {
     }
 
     private void published(LoggedPostmortem postmortem, String key) {
-        log.recordPublished(postmortem.id(), key, browseUrl(key),
+        incidentLog.recordPublished(postmortem.id(), key, browseUrl(key),
                 clock.instant().plus(settings.searchSettle().multipliedBy(2)));
     }
 
-    private JsonNode answer(LoggedPostmortem postmortem, HttpCall call, String action) {
+    private JsonNode answer(LoggedPostmortem postmortem, VendorCall call, String action) {
         return answer(postmortem, jira.send(call), action);
     }
 
-    private JsonNode answer(LoggedPostmortem postmortem, HttpReply reply, String action) {
+    private JsonNode answer(LoggedPostmortem postmortem, VendorReply reply, String action) {
         if (reply.isTransientFailure()) {
             throw reply.transientFailure("Jira (" + action + ")");
         }
         if (!reply.isSuccess()) {
             String problem = JiraErrors.explain(action, reply.status(), reply.body(), settings, json);
-            log.recordRejected(postmortem.id(), problem);
+            incidentLog.recordRejected(postmortem.id(), problem);
             throw new PermanentFailure(problem);
         }
         try {

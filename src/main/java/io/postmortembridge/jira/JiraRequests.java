@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.postmortembridge.http.HttpCall;
+import io.postmortembridge.http.VendorCall;
 
 /** The Jira Cloud REST v3 requests the post-mortem flow sends, built as Jira documents them. */
 public final class JiraRequests {
@@ -35,51 +35,51 @@ public final class JiraRequests {
      * answer never reached the incident log; the oldest, should there be two. ({@code
      * /rest/api/3/search} is deprecated; this is its successor.)
      */
-    public HttpCall findByLabel(String label) {
+    public VendorCall findByLabel(String label) {
         return search(label, List.of("summary"), 1);
     }
 
     /** Every issue carrying the idempotency label, oldest first, with their links: a look for duplicates. */
-    public HttpCall findAllByLabel(String label) {
+    public VendorCall findAllByLabel(String label) {
         return search(label, List.of("created", "issuelinks"), 20);
     }
 
-    private HttpCall search(String label, List<String> fields, int maxResults) {
+    private VendorCall search(String label, List<String> fields, int maxResults) {
         ObjectNode body = json.createObjectNode();
         body.put("jql", "project = " + jqlString(settings.project()) + " AND labels = " + jqlString(label)
                 + " ORDER BY created ASC");
         ArrayNode wanted = body.putArray("fields");
         fields.forEach(wanted::add);
         body.put("maxResults", maxResults);
-        return HttpCall.post(SEARCH, body.toString());
+        return VendorCall.post(SEARCH, body.toString());
     }
 
     /** Links {@code duplicate} to {@code original} with Jira's built-in "Duplicate" link type. */
-    public HttpCall linkAsDuplicate(String duplicate, String original) {
+    public VendorCall linkAsDuplicate(String duplicate, String original) {
         ObjectNode body = json.createObjectNode();
         body.putObject("type").put("name", DUPLICATE_LINK);
         // the outward issue "duplicates" the inward one
         body.putObject("outwardIssue").put("key", issueKey(duplicate));
         body.putObject("inwardIssue").put("key", issueKey(original));
-        return HttpCall.post(ISSUE_LINK, body.toString());
+        return VendorCall.post(ISSUE_LINK, body.toString());
     }
 
     /** A comment whose body is an ADF document. */
-    public HttpCall comment(String key, ObjectNode adf) {
+    public VendorCall comment(String key, ObjectNode adf) {
         ObjectNode body = json.createObjectNode();
         body.set("body", adf);
-        return HttpCall.post(CREATE_ISSUE + "/" + issueKey(key) + "/comment", body.toString());
+        return VendorCall.post(CREATE_ISSUE + "/" + issueKey(key) + "/comment", body.toString());
     }
 
     /** The transitions the issue's workflow offers from its current status. */
-    public HttpCall transitions(String key) {
-        return HttpCall.get(CREATE_ISSUE + "/" + issueKey(key) + "/transitions", List.of());
+    public VendorCall transitions(String key) {
+        return VendorCall.get(CREATE_ISSUE + "/" + issueKey(key) + "/transitions", List.of());
     }
 
-    public HttpCall transition(String key, String transitionId) {
+    public VendorCall transition(String key, String transitionId) {
         ObjectNode body = json.createObjectNode();
         body.putObject("transition").put("id", transitionId);
-        return HttpCall.post(CREATE_ISSUE + "/" + issueKey(key) + "/transitions", body.toString());
+        return VendorCall.post(CREATE_ISSUE + "/" + issueKey(key) + "/transitions", body.toString());
     }
 
     /** An issue key as Jira makes them (PM-12): anything else must not reach a URL path. */
@@ -94,7 +94,7 @@ public final class JiraRequests {
      * @param descriptionAdf the description as stored, ADF JSON
      * @param priority       the incident's priority (P1..), or null
      */
-    public HttpCall createIssue(String title, String descriptionAdf, String label, String priority) {
+    public VendorCall createIssue(String title, String descriptionAdf, String label, String priority) {
         ObjectNode fields = json.createObjectNode();
         fields.putObject("project").put("key", settings.project());
         fields.putObject("issuetype").put("name", settings.issueType());
@@ -113,7 +113,7 @@ public final class JiraRequests {
         }
         ObjectNode body = json.createObjectNode();
         body.set("fields", fields);
-        return HttpCall.post(CREATE_ISSUE, body.toString());
+        return VendorCall.post(CREATE_ISSUE, body.toString());
     }
 
     /** A JQL string literal: quoted, with quotes and backslashes escaped. */

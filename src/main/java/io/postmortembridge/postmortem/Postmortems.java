@@ -6,10 +6,10 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.postmortembridge.failure.PermanentFailure;
 import io.postmortembridge.incident.IncidentSnapshot;
 import io.postmortembridge.incidentlog.IncidentLog;
 import io.postmortembridge.incidentlog.LoggedIncident;
-import io.postmortembridge.incidentlog.PermanentFailure;
 import io.postmortembridge.incidentlog.PostmortemDraft;
 import io.postmortembridge.postmortem.document.AdfRenderer;
 import io.postmortembridge.postmortem.document.MarkdownRenderer;
@@ -24,12 +24,12 @@ public final class Postmortems {
     private static final Logger LOG = LoggerFactory.getLogger(Postmortems.class);
     private static final Pattern NOT_LABEL_SAFE = Pattern.compile("[^A-Za-z0-9_-]");
 
-    private final IncidentLog log;
+    private final IncidentLog incidentLog;
     private final DraftComposer composer;
     private final DraftSettings settings;
 
-    public Postmortems(IncidentLog log, DraftSettings settings) {
-        this.log = log;
+    public Postmortems(IncidentLog incidentLog, DraftSettings settings) {
+        this.incidentLog = incidentLog;
         this.composer = new DraftComposer(settings);
         this.settings = settings;
     }
@@ -62,8 +62,8 @@ public final class Postmortems {
 
     private void draft(ReviewCandidate candidate, String reason) {
         LoggedIncident incident = incident(candidate.incidentId());
-        log.recordReview(incident.id(), true, reason);
-        if (log.postmortemOfIncident(incident.id()).isPresent()) {
+        incidentLog.recordReview(incident.id(), true, reason);
+        if (incidentLog.postmortemOfIncident(incident.id()).isPresent()) {
             LOG.info("{} resolved again: its post-mortem was already drafted, nothing new is created", candidate.name());
             return;
         }
@@ -74,7 +74,7 @@ public final class Postmortems {
                 AdfRenderer.render(draft.body()).toString(),
                 MarkdownRenderer.render(draft.body()),
                 draft.followUpOn());
-        if (log.draftPostmortem(incident.id(), stored)) {
+        if (incidentLog.draftPostmortem(incident.id(), stored)) {
             LOG.info("Post-mortem drafted for {} ({}): review needed because {}", candidate.name(),
                     candidate.title(), reason);
         }
@@ -82,7 +82,7 @@ public final class Postmortems {
 
     private void noReviewNeeded(ReviewCandidate candidate) {
         String reason = "no review rule matched: " + candidate.factsInWords();
-        log.recordReview(candidate.incidentId(), false, reason);
+        incidentLog.recordReview(candidate.incidentId(), false, reason);
         LOG.info("No review needed for {} ({}): {}", candidate.name(), candidate.title(), reason);
     }
 
@@ -96,11 +96,11 @@ public final class Postmortems {
     }
 
     private Timeline timelineOf(LoggedIncident incident) {
-        return Timeline.of(log.events(incident.id()), incident.facts().startedAt(), settings.changeWindow());
+        return Timeline.of(incidentLog.events(incident.id()), incident.facts().startedAt(), settings.changeWindow());
     }
 
     private LoggedIncident incident(long incidentId) {
-        return log.incident(incidentId)
+        return incidentLog.incident(incidentId)
                 .orElseThrow(() -> new PermanentFailure("incident " + incidentId + " is not in the incident log"));
     }
 }

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.postmortembridge.failure.PermanentFailure;
+import io.postmortembridge.failure.TransientFailure;
 import io.postmortembridge.incident.Actor;
 import io.postmortembridge.incident.EventKind;
 import io.postmortembridge.incident.IncidentEvent;
@@ -33,8 +35,8 @@ import io.postmortembridge.incident.WebhookReader;
 import io.postmortembridge.incident.pagerduty.PagerDutyWebhookParser;
 import io.postmortembridge.testsupport.ExampleIncident;
 import io.postmortembridge.testsupport.MutableClock;
-import io.postmortembridge.testsupport.Refdata;
 import io.postmortembridge.testsupport.OutboxRows;
+import io.postmortembridge.testsupport.Refdata;
 
 /**
  * What the incident log and its outbox promise, on every database the service supports: the same

@@ -12,15 +12,15 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.postmortembridge.http.HttpCall;
+import io.postmortembridge.http.VendorCall;
 import io.postmortembridge.incident.IncidentSnapshot;
 import io.postmortembridge.incident.pagerduty.PagerDutyWebhookParser;
 import io.postmortembridge.postmortem.Draft;
@@ -79,7 +79,7 @@ class JiraRequestsTest {
 
     @Test
     void findByLabelSearchesTheProjectForTheOldestIssueWithTheLabel() throws Exception {
-        HttpCall call = requests.findByLabel(LABEL);
+        VendorCall call = requests.findByLabel(LABEL);
 
         assertThat(call.method()).isEqualTo("POST");
         assertThat(call.path()).isEqualTo("/rest/api/3/search/jql");
@@ -98,7 +98,7 @@ class JiraRequestsTest {
 
     @Test
     void duplicateLinkPointsFromTheDuplicateToTheOriginal() throws Exception {
-        HttpCall call = requests.linkAsDuplicate("PM-8", "PM-7");
+        VendorCall call = requests.linkAsDuplicate("PM-8", "PM-7");
 
         assertThat(call.path()).isEqualTo("/rest/api/3/issueLink");
         assertThat(json.readTree(call.body())).isEqualTo(json.readTree("""
@@ -118,7 +118,7 @@ class JiraRequestsTest {
         Draft draft = checkoutDraft();
         String adf = AdfRenderer.render(draft.body()).toString();
 
-        HttpCall call = requests.createIssue(draft.title(), adf, LABEL, "P2");
+        VendorCall call = requests.createIssue(draft.title(), adf, LABEL, "P2");
 
         assertThat(call.method()).isEqualTo("POST");
         assertThat(call.path()).isEqualTo("/rest/api/3/issue");

@@ -13,16 +13,16 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.postmortembridge.http.HttpCall;
-import io.postmortembridge.http.HttpReply;
+import io.postmortembridge.failure.TransientFailure;
+import io.postmortembridge.http.VendorCall;
 import io.postmortembridge.http.VendorHttp;
+import io.postmortembridge.http.VendorReply;
 import io.postmortembridge.incident.IncidentEvent;
 import io.postmortembridge.incident.IncidentSnapshot;
 import io.postmortembridge.incident.IncidentStatus;
 import io.postmortembridge.incident.Source;
 import io.postmortembridge.incidentlog.IncidentLog;
 import io.postmortembridge.incidentlog.LoggedIncident;
-import io.postmortembridge.incidentlog.TransientFailure;
 
 /**
  * Completes a resolved incident from PagerDuty's REST API: the incident itself, every page of its
@@ -41,13 +41,13 @@ public final class PagerDutyEnricher {
     private static final int MAX_OFFSET = 10_000 - PAGE;
 
     private final VendorHttp pagerDuty;
-    private final IncidentLog log;
+    private final IncidentLog incidentLog;
     private final ObjectMapper json;
 
     /** @param pagerDuty null when no PAGERDUTY_API_TOKEN is configured: drafts then use the webhook events alone */
-    public PagerDutyEnricher(VendorHttp pagerDuty, IncidentLog log, ObjectMapper json) {
+    public PagerDutyEnricher(VendorHttp pagerDuty, IncidentLog incidentLog, ObjectMapper json) {
         this.pagerDuty = pagerDuty;
-        this.log = log;
+        this.incidentLog = incidentLog;
         this.json = json;
     }
 
@@ -56,25 +56,25 @@ public final class PagerDutyEnricher {
         if (pagerDuty == null) {
             return;
         }
-        Optional<LoggedIncident> logged = log.incident(incidentId);
+        Optional<LoggedIncident> logged = incidentLog.incident(incidentId);
         if (logged.isEmpty() || logged.get().facts().source() != Source.PAGERDUTY) {
             return;
         }
         LoggedIncident incident = logged.get();
         String id = incident.facts().externalId();
         String base = "/incidents/" + id;
-        Optional<JsonNode> found = fetch(id, HttpCall.get(base, List.of()));
+        Optional<JsonNode> found = fetch(id, VendorCall.get(base, List.of()));
         if (found.isEmpty()) {
             return;
         }
         IncidentSnapshot rest = PagerDutyRecords.incident(id, found.get().path("incident"));
         List<IncidentEvent> events = new ArrayList<>();
         events.addAll(logEntries(id, base + "/log_entries"));
-        fetch(id, HttpCall.get(base + "/notes", List.of()))
+        fetch(id, VendorCall.get(base + "/notes", List.of()))
                 .ifPresent(notes -> events.addAll(read(notes.path("notes"), PagerDutyRecords::note)));
-        fetch(id, HttpCall.get(base + "/related_change_events", List.of(Map.entry("limit", Integer.toString(PAGE)))))
+        fetch(id, VendorCall.get(base + "/related_change_events", List.of(Map.entry("limit", Integer.toString(PAGE)))))
                 .ifPresent(changes -> events.addAll(read(changes.path("change_events"), PagerDutyRecords::changeEvent)));
-        log.enrich(incident.id(), keepResolution(rest), events);
+        incidentLog.enrich(incident.id(), keepResolution(rest), events);
         LOG.debug("PagerDuty incident {} enriched with {} events from the REST API", id, events.size());
     }
 
@@ -86,7 +86,7 @@ public final class PagerDutyEnricher {
         List<IncidentEvent> events = new ArrayList<>();
         int offset = 0;
         while (offset <= MAX_OFFSET) {
-            Optional<JsonNode> page = fetch(id, HttpCall.get(path, List.of(
+            Optional<JsonNode> page = fetch(id, VendorCall.get(path, List.of(
                     Map.entry("limit", Integer.toString(PAGE)),
                     Map.entry("offset", Integer.toString(offset)))));
             if (page.isEmpty()) {
@@ -114,8 +114,8 @@ public final class PagerDutyEnricher {
                 s.serviceName(), s.priority(), s.urgency(), null, s.htmlUrl(), s.startedAt(), null);
     }
 
-    private Optional<JsonNode> fetch(String incident, HttpCall call) {
-        HttpReply reply = pagerDuty.send(call);
+    private Optional<JsonNode> fetch(String incident, VendorCall call) {
+        VendorReply reply = pagerDuty.send(call);
         if (reply.isSuccess()) {
             try {
                 return Optional.of(json.readTree(reply.body()));

@@ -3,8 +3,8 @@ package io.postmortembridge.incident.pagerduty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.postmortembridge.http.HttpAnswer;
 import io.postmortembridge.incidentlog.WebhookIntake;
+import io.postmortembridge.server.HttpAnswer;
 
 /**
  * {@code POST /webhooks/pagerduty}: checks the signature, then stores the delivery before

@@ -12,18 +12,18 @@ import java.util.stream.Collectors;
  * @param query in order; a key may repeat ({@code include[]=a&include[]=b})
  * @param body  JSON, or null
  */
-public record HttpCall(String method, String path, List<Map.Entry<String, String>> query, String body) {
+public record VendorCall(String method, String path, List<Map.Entry<String, String>> query, String body) {
 
-    public HttpCall {
+    public VendorCall {
         query = List.copyOf(query);
     }
 
-    public static HttpCall get(String path, List<Map.Entry<String, String>> query) {
-        return new HttpCall("GET", path, query, null);
+    public static VendorCall get(String path, List<Map.Entry<String, String>> query) {
+        return new VendorCall("GET", path, query, null);
     }
 
-    public static HttpCall post(String path, String json) {
-        return new HttpCall("POST", path, List.of(), json);
+    public static VendorCall post(String path, String json) {
+        return new VendorCall("POST", path, List.of(), json);
     }
 
     /** The query string, encoded; empty when there is none. */

@@ -1,4 +1,4 @@
-package io.postmortembridge.http;
+package io.postmortembridge.server;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

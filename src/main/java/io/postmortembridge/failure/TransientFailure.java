@@ -1,4 +1,4 @@
-package io.postmortembridge.incidentlog;
+package io.postmortembridge.failure;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.postmortembridge.incidentlog;
+package io.postmortembridge.failure;
 
 /**
  * Work that will fail the same way every time until someone changes something; the message says

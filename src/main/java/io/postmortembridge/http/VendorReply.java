@@ -2,14 +2,14 @@ package io.postmortembridge.http;
 
 import java.time.Duration;
 
-import io.postmortembridge.incidentlog.TransientFailure;
+import io.postmortembridge.failure.TransientFailure;
 
 /**
  * A vendor API's answer.
  *
  * @param retryAfter how long the vendor asked us to wait (Retry-After, or PagerDuty's ratelimit-reset); null if it did not
  */
-public record HttpReply(int status, String body, Duration retryAfter) {
+public record VendorReply(int status, String body, Duration retryAfter) {
 
     public boolean isSuccess() {
         return status >= 200 && status < 300;
