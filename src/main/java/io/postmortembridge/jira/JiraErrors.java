@@ -39,10 +39,7 @@ final class JiraErrors {
                     : "the answer was not Jira's: check that JIRA_BASE_URL points at Jira itself, not at a proxy or "
                             + "a login page";
         }
-        if (!fix.isEmpty()) {
-            message.append(". To fix: ").append(fix);
-        }
-        return message.toString();
+        return message.append(". To fix: ").append(fix).toString();
     }
 
     private static List<String> problems(String body, ObjectMapper json) {

@@ -10,6 +10,12 @@ import java.util.regex.Pattern;
  * Incident text comes from whoever typed it into the incident tool, so every character that
  * Markdown could read as syntax is escaped and the text always shows literally. No raw HTML is
  * emitted.
+ *
+ * <p>Written here rather than taken from commonmark-java's Markdown renderer: that one writes
+ * CommonMark and escapes what CommonMark would misread, while these files are read where
+ * GitHub-flavoured Markdown is rendered, which reads more as syntax ({@code ~~}, {@code www.}
+ * autolinks, {@code $} math, {@code |} in table cells). The document model is small (headings,
+ * paragraphs, lists, tables, links), so the renderer is too, and its tests pin each escape.
  */
 public final class MarkdownRenderer {
 
@@ -304,7 +310,7 @@ public final class MarkdownRenderer {
     }
 
     /**
-     * {@link AdfRenderer#webHref} has already made the href ASCII with no spaces, backslashes or
+     * {@link PlainText#webHref} has already made the href ASCII with no spaces, backslashes or
      * angle brackets; parentheses remain, and would end the destination or unbalance it.
      */
     private static String destination(String href) {
