@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.http.common.HttpHeaderFilterStrategy;
@@ -25,18 +27,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import io.postmortembridge.http.CamelVendorHttp;
 import io.postmortembridge.incident.pagerduty.PagerDutyEnricher;
 import io.postmortembridge.incident.pagerduty.PagerDutySignature;
 import io.postmortembridge.incident.pagerduty.PagerDutyWebhook;
 import io.postmortembridge.incident.pagerduty.PagerDutyWebhookParser;
+import io.postmortembridge.incidentlog.Backlog;
 import io.postmortembridge.incidentlog.Database;
 import io.postmortembridge.incidentlog.Inbox;
 import io.postmortembridge.incidentlog.IncidentIntake;
 import io.postmortembridge.incidentlog.IncidentLog;
 import io.postmortembridge.incidentlog.Outbox;
-import io.postmortembridge.incidentlog.OutboxCounts;
 import io.postmortembridge.incidentlog.WebhookIntake;
 import io.postmortembridge.jira.DryRunPostmortemPublisher;
 import io.postmortembridge.jira.JiraDuplicateSweep;
@@ -62,12 +66,14 @@ public final class BridgeConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         ObjectMapper json = new ObjectMapper();
 
+        MeterRegistry meters = meterRegistry(camel);
+
         Database database = Database.connect(settings.databaseUrl(), settings.databaseUser(),
                 settings.databasePassword(), settings.databaseConnectionTimeout());
         WakeableScheduler outboxSchedule = new WakeableScheduler();
         WakeableScheduler intakeSchedule = new WakeableScheduler();
         Outbox outbox = new Outbox(database, clock, settings.outbox(), outboxSchedule::wake);
-        IncidentLog incidentLog = new IncidentLog(database.jdbi(), outbox, clock);
+        IncidentLog incidentLog = new IncidentLog(database.jdbi(), outbox, clock, meters);
         Inbox inbox = new Inbox(database.jdbi(), clock);
         PagerDutyWebhookParser pagerDutyParser = new PagerDutyWebhookParser(json);
 
@@ -81,25 +87,25 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("incidentIntakeSchedule", intakeSchedule);
         registry.bind("pagerDutyWebhook", new PagerDutyWebhook(
                 settings.pagerDutySecrets().isEmpty() ? null : new PagerDutySignature(settings.pagerDutySecrets()),
-                pagerDutyParser, new WebhookIntake(inbox, database, clock)));
+                pagerDutyParser, new WebhookIntake(inbox, database, clock, meters)));
         registry.bind("pagerDutyHeaders", pagerDutyHeaders());
         registry.bind("pagerDutyEnricher", new PagerDutyEnricher(
                 settings.pagerDutyApiToken().isEmpty() ? null
-                        : new CamelVendorHttp(producer, "direct:pagerduty-api", "PagerDuty", clock),
+                        : new CamelVendorHttp(producer, "direct:pagerduty-api", "PagerDuty", clock, meters),
                 incidentLog, json));
         registry.bind("postmortems", new Postmortems(incidentLog, settings.drafts()));
         if (settings.jira().dryRun()) {
             registry.bind("postmortemPublisher", new DryRunPostmortemPublisher(Path.of(settings.dryRunDirectory()),
                     new JiraRequests(settings.jira(), json), incidentLog, json));
         } else {
-            CamelVendorHttp jira = new CamelVendorHttp(producer, "direct:jira-api", "Jira", clock);
+            CamelVendorHttp jira = new CamelVendorHttp(producer, "direct:jira-api", "Jira", clock, meters);
             registry.bind("postmortemPublisher",
                     new JiraPostmortemPublisher(jira, settings.jira(), incidentLog, json, clock));
             registry.bind("jiraDuplicateSweep", new JiraDuplicateSweep(jira, settings.jira(), incidentLog, json));
         }
 
         camel.addService(new IncidentLogLifecycle(camel, database, outbox, settings.outbox().lease()));
-        camel.addStartupListener((context, alreadyStarted) -> registerGauges(context, outbox));
+        registerBacklogGauges(meters, inbox, outbox);
         logModes(settings);
     }
 
@@ -183,30 +189,65 @@ public final class BridgeConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Work waiting in the outbox, and work parked on an error someone must fix: the two numbers to
-     * alert on. Read on each scrape; unknown (NaN) while the database cannot be reached.
+     * The registry Camel's Prometheus support serves on /observe/metrics, so the service's meters are
+     * served with Camel's: the one it bound already, or one it will find under its name and use.
      */
-    private static void registerGauges(CamelContext camel, Outbox outbox) {
-        MeterRegistry meters = camel.getRegistry().findSingleByType(MeterRegistry.class);
-        if (meters == null) {
-            return;
+    private static MeterRegistry meterRegistry(CamelContext camel) {
+        MeterRegistry bound = camel.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+                MeterRegistry.class);
+        if (bound != null) {
+            return bound;
         }
-        Gauge.builder("postmortem_bridge_outbox_pending", outbox, counted(OutboxCounts::pending))
-                .description("Side effects (drafts, Jira calls) waiting to be sent or retried")
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        camel.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+        return meters;
+    }
+
+    /**
+     * The inbox's and the outbox's backlogs: work waiting, and work stopped on an error someone must
+     * fix (the numbers to alert on). One query per queue per scrape; unknown (NaN) while the database
+     * cannot be reached.
+     */
+    private static void registerBacklogGauges(MeterRegistry meters, Inbox inbox, Outbox outbox) {
+        Recent<Backlog> inboxBacklog = new Recent<>(inbox::backlog);
+        Recent<Backlog> outboxBacklog = new Recent<>(outbox::backlog);
+        Gauge.builder("postmortem_bridge_inbox_deliveries", () -> inboxBacklog.get(Backlog::pending))
+                .description("Webhook deliveries stored and not yet read into the incident log").tag("state", "pending")
                 .register(meters);
-        Gauge.builder("postmortem_bridge_outbox_parked", outbox, counted(OutboxCounts::parked))
-                .description("Side effects stopped on an error that needs a configuration fix; see the log")
+        Gauge.builder("postmortem_bridge_inbox_deliveries", () -> inboxBacklog.get(Backlog::stopped))
+                .description("Webhook deliveries set aside as unreadable; see the log").tag("state", "failed")
+                .register(meters);
+        Gauge.builder("postmortem_bridge_outbox_tasks", () -> outboxBacklog.get(Backlog::pending))
+                .description("Side effects (drafts, Jira calls) waiting to be sent or retried").tag("state", "pending")
+                .register(meters);
+        Gauge.builder("postmortem_bridge_outbox_tasks", () -> outboxBacklog.get(Backlog::stopped))
+                .description("Side effects stopped on an error that needs a fix; see the log").tag("state", "parked")
                 .register(meters);
     }
 
-    private static ToDoubleFunction<Outbox> counted(ToDoubleFunction<OutboxCounts> count) {
-        return outbox -> {
+    /** A value read at most once a second, so that the gauges of one scrape share one query. */
+    private static final class Recent<T> {
+
+        private final Supplier<T> read;
+        private T value;
+        private long readAt;
+
+        Recent(Supplier<T> read) {
+            this.read = read;
+        }
+
+        synchronized double get(ToDoubleFunction<T> number) {
             try {
-                return count.applyAsDouble(outbox.counts());
+                if (value == null || System.nanoTime() - readAt > 1_000_000_000L) {
+                    value = read.get();
+                    readAt = System.nanoTime();
+                }
+                return number.applyAsDouble(value);
             } catch (RuntimeException e) {
+                value = null;
                 return Double.NaN;
             }
-        };
+        }
     }
 
     /**

@@ -123,7 +123,7 @@ class DryRunTest {
                                     .isEqualTo(PostmortemStatus.DRY_RUN));
                 }
             });
-            assertThat(bridge.outbox().counts().pending()).isZero();
+            assertThat(bridge.outbox().backlog().pending()).isZero();
         }
     }
 }

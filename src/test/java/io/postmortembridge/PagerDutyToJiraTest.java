@@ -131,6 +131,14 @@ class PagerDutyToJiraTest {
         String search = jiraRequests(SEARCH).get(0).getBodyAsString();
         assertThat(JSON.readTree(search).get("jql").asText())
                 .isEqualTo("project = \"OPS\" AND labels = \"" + LABEL + "\" ORDER BY created ASC");
+        String metrics = bridge.management("/observe/metrics").body();
+        assertThat(metric(metrics, "postmortem_bridge_vendor_calls_seconds_count{outcome=\"success\",vendor=\"jira\"}"))
+                .as("each call to a vendor is timed, by outcome: the search and the create at least")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(metric(metrics,
+                "postmortem_bridge_vendor_calls_seconds_count{outcome=\"success\",vendor=\"pagerduty\"}")).isEqualTo(5);
+        assertThat(metrics).contains("postmortem_bridge_vendor_calls_seconds_bucket{outcome=\"success\",vendor=\"jira\",le=",
+                "postmortem_bridge_postmortems_published_total{to=\"jira\"} 1.0");
         assertThat(pagerDuty.requests()).extracting(LoggedRequest::getUrl).contains(
                 "/incidents/PCPZE64", "/incidents/PCPZE64/log_entries?limit=100&offset=0",
                 "/incidents/PCPZE64/log_entries?limit=100&offset=1", "/incidents/PCPZE64/notes",
@@ -389,6 +397,13 @@ class PagerDutyToJiraTest {
             assertThat(logs.text()).contains("Jira refused", "check JIRA_EMAIL and JIRA_API_TOKEN")
                     .doesNotContain(SECRET, JIRA_TOKEN, PAGERDUTY_TOKEN, basic);
         }
+    }
+
+    /** The value of one series in Prometheus' text format. */
+    private static double metric(String metrics, String series) {
+        return metrics.lines().filter(line -> line.startsWith(series + " ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(series.length() + 1).strip()))
+                .orElseThrow(() -> new AssertionError("no series " + series));
     }
 
     private HttpResponse<String> deliver(String recording, String deliveryId) {

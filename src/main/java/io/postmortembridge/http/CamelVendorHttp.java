@@ -1,10 +1,14 @@
 package io.postmortembridge.http;
 
 import java.time.Clock;
+import java.util.Locale;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import io.postmortembridge.failure.TransientFailure;
 
@@ -19,20 +23,48 @@ public final class CamelVendorHttp implements VendorHttp {
     private final String route;
     private final String vendor;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     /**
      * @param route  the route that performs the call, e.g. {@code direct:jira-api}
      * @param vendor how errors name the other side, e.g. "Jira"
      */
-    public CamelVendorHttp(ProducerTemplate producer, String route, String vendor, Clock clock) {
+    public CamelVendorHttp(ProducerTemplate producer, String route, String vendor, Clock clock,
+            MeterRegistry meters) {
         this.producer = producer;
         this.route = route;
         this.vendor = vendor;
         this.clock = clock;
+        this.meters = meters;
     }
 
     @Override
     public VendorReply send(VendorCall call) {
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "unreachable";
+        try {
+            VendorReply reply = exchange(call);
+            outcome = outcome(reply.status());
+            return reply;
+        } finally {
+            sample.stop(Timer.builder("postmortem_bridge_vendor_calls")
+                    .description("Calls to Jira and PagerDuty by outcome, and how long they took")
+                    .tag("vendor", vendor.toLowerCase(Locale.ROOT))
+                    .tag("outcome", outcome)
+                    .publishPercentileHistogram()
+                    .register(meters));
+        }
+    }
+
+    /** success, client-error, rate-limited, server-error; unreachable when no answer came. */
+    private static String outcome(int status) {
+        if (status == 429) {
+            return "rate-limited";
+        }
+        return status < 400 ? "success" : status < 500 ? "client-error" : "server-error";
+    }
+
+    private VendorReply exchange(VendorCall call) {
         Exchange done = producer.send(route, exchange -> {
             Message request = exchange.getMessage();
             request.setHeader(Exchange.HTTP_METHOD, call.method());

@@ -95,9 +95,8 @@ public final class Inbox {
                 .execute();
     }
 
-    /** Deliveries stored and not yet read into the incident log. */
-    public long pending() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM inbox WHERE status = 'pending'")
-                .mapTo(Long.class).one());
+    /** Deliveries stored and not yet read into the incident log, and deliveries set aside as unreadable. */
+    public Backlog backlog() {
+        return IncidentLog.backlog(jdbi, "inbox");
     }
 }

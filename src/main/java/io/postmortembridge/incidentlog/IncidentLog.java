@@ -18,6 +18,8 @@ import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.jdbi.v3.core.statement.Update;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.postmortembridge.incident.Actor;
 import io.postmortembridge.incident.EventKind;
 import io.postmortembridge.incident.IncidentEvent;
@@ -53,11 +55,31 @@ public final class IncidentLog {
     private final Jdbi jdbi;
     private final Outbox outbox;
     private final Clock clock;
+    private final Counter drafted;
+    private final Counter notNeeded;
+    private final Counter published;
+    private final Counter written;
 
-    public IncidentLog(Jdbi jdbi, Outbox outbox, Clock clock) {
+    public IncidentLog(Jdbi jdbi, Outbox outbox, Clock clock, MeterRegistry meters) {
         this.jdbi = jdbi;
         this.outbox = outbox;
         this.clock = clock;
+        this.drafted = review("drafted", meters);
+        this.notNeeded = review("not-needed", meters);
+        this.published = publication("jira", meters);
+        this.written = publication("dry-run", meters);
+    }
+
+    private static Counter review(String decision, MeterRegistry meters) {
+        return Counter.builder("postmortem_bridge_reviews").tag("decision", decision)
+                .description("Resolved incidents by review decision: a post-mortem drafted, or no review needed")
+                .register(meters);
+    }
+
+    private static Counter publication(String to, MeterRegistry meters) {
+        return Counter.builder("postmortem_bridge_postmortems_published").tag("to", to)
+                .description("Post-mortems published, as Jira issues or, in dry-run, as files")
+                .register(meters);
     }
 
     /**
@@ -134,6 +156,9 @@ public final class IncidentLog {
 
     /** Records the review decision and, in the log, why. */
     public void recordReview(long incidentId, boolean needed, String reason) {
+        if (!needed) {
+            notNeeded.increment();
+        }
         jdbi.useHandle(h -> h.createUpdate(
                         "UPDATE incident SET review = :review, review_reason = :reason, updated_at = :now WHERE id = :id")
                 .bind("review", needed ? "needed" : "not-needed")
@@ -150,7 +175,7 @@ public final class IncidentLog {
      * @return true if this call created it
      */
     public boolean draftPostmortem(long incidentId, PostmortemDraft draft) {
-        return jdbi.inTransaction(h -> {
+        boolean created = jdbi.inTransaction(h -> {
             Instant now = clock.instant();
             int inserted = h.createUpdate("""
                             INSERT INTO postmortem (incident_id, idempotency_label, title, description_adf,
@@ -174,6 +199,10 @@ public final class IncidentLog {
             outbox.enqueue(h, POSTMORTEM_PUBLISH, POSTMORTEM_PUBLISH + ":" + postmortemId, Long.toString(postmortemId));
             return true;
         });
+        if (created) {
+            drafted.increment();
+        }
+        return created;
     }
 
     public Optional<LoggedPostmortem> postmortem(long postmortemId) {
@@ -208,6 +237,7 @@ public final class IncidentLog {
             outbox.enqueue(h, POSTMORTEM_DUPLICATES, POSTMORTEM_DUPLICATES + ":" + postmortemId,
                     Long.toString(postmortemId), checkDuplicatesAt);
         });
+        published.increment();
     }
 
     /** Records that the post-mortem was written as a file, in dry-run. */
@@ -218,6 +248,7 @@ public final class IncidentLog {
                 .bind("status", PostmortemStatus.DRY_RUN.id()).bind("location", storable(file, 2048))
                 .bind("now", ts(clock.instant())).bind("id", postmortemId)
                 .execute());
+        written.increment();
     }
 
     /** Points the post-mortem at another of its issues: the older of two, the newer being a duplicate. */
@@ -408,6 +439,17 @@ public final class IncidentLog {
 
     private static Actor actor(String kind, String id, String name) {
         return kind == null ? null : new Actor(Actor.Kind.valueOf(kind), id, name);
+    }
+
+    /** Rows of a queue table (inbox, outbox) pending, and stopped ('failed'), in one query. */
+    static Backlog backlog(Jdbi jdbi, String table) {
+        Map<String, Long> byStatus = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT status, COUNT(*) AS n FROM " + table + " WHERE status IN ('pending', 'failed') GROUP BY status")
+                .reduceRows(new HashMap<String, Long>(), (counts, row) -> {
+                    counts.put(row.getColumn("status", String.class), row.getColumn("n", Long.class));
+                    return counts;
+                }));
+        return new Backlog(byStatus.getOrDefault("pending", 0L), byStatus.getOrDefault("failed", 0L));
     }
 
     static boolean isUniqueViolation(Throwable e) {

@@ -219,11 +219,9 @@ public final class Outbox {
                 .execute());
     }
 
-    /** Tasks waiting to run and tasks parked on an error, for metrics and health. */
-    public OutboxCounts counts() {
-        return jdbi.withHandle(h -> new OutboxCounts(
-                h.createQuery("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").mapTo(Long.class).one(),
-                h.createQuery("SELECT COUNT(*) FROM outbox WHERE status = 'failed'").mapTo(Long.class).one()));
+    /** Tasks waiting to run, and tasks parked on an error: one query. */
+    public Backlog backlog() {
+        return IncidentLog.backlog(jdbi, "outbox");
     }
 
     /**

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.postmortembridge.failure.PermanentFailure;
 import io.postmortembridge.failure.TransientFailure;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.postmortembridge.incident.Actor;
 import io.postmortembridge.incident.EventKind;
 import io.postmortembridge.incident.IncidentEvent;
@@ -49,6 +50,7 @@ abstract class IncidentLogContract {
             Duration.ofMinutes(15));
 
     private final MutableClock clock = new MutableClock(T0);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final PagerDutyWebhookParser pagerDuty = new PagerDutyWebhookParser(new ObjectMapper());
     private Database database;
     private String url;
@@ -68,7 +70,7 @@ abstract class IncidentLogContract {
         url = newDatabase();
         database = Database.open(url, "sa", "");
         outbox = new Outbox(database, clock, OUTBOX, () -> { });
-        log = new IncidentLog(database.jdbi(), outbox, clock);
+        log = new IncidentLog(database.jdbi(), outbox, clock, meters);
         inbox = new Inbox(database.jdbi(), clock);
         intake = new IncidentIntake(database, inbox, log, List.of(pagerDuty), clock, () -> { });
     }
@@ -102,14 +104,14 @@ abstract class IncidentLogContract {
 
         assertThat(receipts).containsOnlyOnce(Inbox.Receipt.STORED);
         assertThat(receipts).filteredOn(Inbox.Receipt.DUPLICATE::equals).hasSize(7);
-        assertThat(inbox.pending()).isEqualTo(1);
+        assertThat(inbox.backlog().pending()).isEqualTo(1);
     }
 
     @Test
     void storingADeliveryReadsNothingYet() {
         receive("delivery-1", Refdata.bytes("webhook-samples/pagerduty-v3/zulip/resolved_v3.json"));
 
-        assertThat(inbox.pending()).isEqualTo(1);
+        assertThat(inbox.backlog().pending()).isEqualTo(1);
         assertThat(log.incident(Source.PAGERDUTY, "PCPZE64")).isEmpty();
         assertThat(rows(IncidentLog.POSTMORTEM_DRAFT)).isEmpty();
     }
@@ -128,7 +130,7 @@ abstract class IncidentLogContract {
         assertThat(incident.facts().status()).isEqualTo(IncidentStatus.RESOLVED);
         assertThat(incident.facts().priority()).isEqualTo("P2");
         assertThat(rows(IncidentLog.POSTMORTEM_DRAFT)).hasSize(1);
-        assertThat(inbox.pending()).isZero();
+        assertThat(inbox.backlog().pending()).isZero();
     }
 
     @Test
@@ -194,7 +196,7 @@ abstract class IncidentLogContract {
         assertThat(log.incident(Source.PAGERDUTY, "PCPZE64")).isPresent();
         assertThat(inboxRow("d2")).startsWith("failed: could not be stored in the incident log: SQL error 22001")
                 .doesNotContain("XXXX");
-        assertThat(inbox.pending()).isZero();
+        assertThat(inbox.backlog().pending()).isZero();
     }
 
     @Test
@@ -385,7 +387,7 @@ abstract class IncidentLogContract {
 
         clock.advance(Duration.ofDays(1));
         assertThat(outbox.claimDue()).isEmpty();
-        assertThat(outbox.counts()).isEqualTo(new OutboxCounts(0, 1));
+        assertThat(outbox.backlog()).isEqualTo(new Backlog(0, 1));
         assertThat(rows(IncidentLog.POSTMORTEM_DRAFT).get(0).lastError())
                 .isEqualTo("Jira refused: fix jira.priority-map");
 
@@ -400,7 +402,7 @@ abstract class IncidentLogContract {
 
         clock.advance(Duration.ofDays(1));
         assertThat(outbox.claimDue()).isEmpty();
-        assertThat(outbox.counts()).isEqualTo(new OutboxCounts(0, 0));
+        assertThat(outbox.backlog()).isEqualTo(new Backlog(0, 0));
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.apache.camel.main.Main;
 import org.jdbi.v3.core.Jdbi;
 
 import io.postmortembridge.Application;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.postmortembridge.incidentlog.Database;
 import io.postmortembridge.incidentlog.IncidentLog;
 import io.postmortembridge.incidentlog.Outbox;
@@ -156,7 +157,7 @@ public final class RunningBridge implements AutoCloseable {
         }
         Outbox unused = new Outbox(view, Clock.systemUTC(), new OutboxSettings(1, Duration.ofMinutes(1),
                 Duration.ofSeconds(1), Duration.ofSeconds(1)), () -> { });
-        return new IncidentLog(view.jdbi(), unused, Clock.systemUTC());
+        return new IncidentLog(view.jdbi(), unused, Clock.systemUTC(), new SimpleMeterRegistry());
     }
 
     /** The outbox's rows of one task kind, oldest first. */

@@ -31,18 +31,16 @@ public final class PagerDutyWebhook {
      * @param deliveryId      {@code X-Webhook-Id}, the same on every retry of one delivery
      */
     public HttpAnswer receive(Object body, String contentType, String signatureHeader, String deliveryId) {
-        HttpAnswer refused = intake.refuseUnlessJson(contentType);
-        if (refused != null) {
-            return refused;
-        }
-        byte[] raw = body instanceof byte[] bytes ? bytes : new byte[0];
-        if (signature != null && !signature.verify(raw, signatureHeader)) {
-            LOG.warn("Refused a PagerDuty webhook: {}; if PagerDuty sent it, PAGERDUTY_WEBHOOK_SECRET does not hold "
-                    + "the subscription's secret", signatureHeader == null ? "no X-PagerDuty-Signature header"
-                    : "X-PagerDuty-Signature does not match");
-            return HttpAnswer.error(401, "invalid or missing X-PagerDuty-Signature");
-        }
-        return intake.store(parser, raw, deliveryId);
+        return intake.take(parser, body, contentType, raw -> refusal(raw, signatureHeader), deliveryId);
     }
 
+    private String refusal(byte[] raw, String signatureHeader) {
+        if (signature == null || signature.verify(raw, signatureHeader)) {
+            return null;
+        }
+        LOG.warn("Refused a PagerDuty webhook: {}; if PagerDuty sent it, PAGERDUTY_WEBHOOK_SECRET does not hold the "
+                + "subscription's secret", signatureHeader == null ? "no X-PagerDuty-Signature header"
+                : "X-PagerDuty-Signature does not match");
+        return "invalid or missing X-PagerDuty-Signature";
+    }
 }

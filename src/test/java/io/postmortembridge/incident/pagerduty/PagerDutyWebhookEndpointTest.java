@@ -256,8 +256,8 @@ class PagerDutyWebhookEndpointTest {
 
         HttpResponse<String> metrics = bridge.management("/observe/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("camel_exchanges_total", "postmortem_bridge_outbox_pending ",
-                "postmortem_bridge_outbox_parked 0.0");
+        assertThat(metrics.body()).contains("camel_exchanges_total", "postmortem_bridge_outbox_tasks{state=\"pending\"}",
+                "postmortem_bridge_outbox_tasks{state=\"parked\"} 0.0", "postmortem_bridge_webhooks_total{");
     }
 
     private static IncidentStatus status(String incident) {
