@@ -1,8 +1,5 @@
 package io.postmortembridge;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,8 +58,6 @@ public final class BridgeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext camel) throws Exception {
         Settings settings = Settings.read(key -> camel.getPropertiesComponent().resolveProperty(key).orElse(""));
-        requireFree(camel, "camel.server.port", "CAMEL_SERVER_PORT");
-        requireFree(camel, "camel.management.port", "CAMEL_MANAGEMENT_PORT");
         Clock clock = Clock.systemUTC();
         ObjectMapper json = new ObjectMapper();
 
@@ -166,25 +161,6 @@ public final class BridgeConfiguration implements CamelConfiguration {
         protected void doStop() {
             camel.getExecutorServiceManager().shutdownNow(executor);
             database.close();
-        }
-    }
-
-    /**
-     * The HTTP servers bind after start-up and only log when their port is taken, leaving a service
-     * that runs without its ports (and a readiness probe answered by whatever holds them): checked
-     * here, so such a start fails instead.
-     */
-    private static void requireFree(CamelContext camel, String property, String env) {
-        int port = camel.getPropertiesComponent().resolveProperty(property).map(Integer::parseInt).orElse(0);
-        if (port == 0) {
-            return;
-        }
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(port));
-        } catch (IOException e) {
-            throw new IllegalStateException("port " + port + " (" + property + ", " + env + ") is already in use: "
-                    + "stop what listens on it, or set " + env + " to a free port");
         }
     }
 

@@ -1,5 +1,9 @@
 package io.postmortembridge.server;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.Service;
 import org.apache.camel.component.platform.http.main.DefaultMainHttpServerFactory;
@@ -27,6 +31,7 @@ public final class BusinessHttpServerFactory implements MainHttpServerFactory {
                 "authenticate in front of the service");
         unsupported(properties.isUseGlobalSslContextParameters(), "camel.server.use-global-ssl-context-parameters",
                 "terminate TLS in front of the service");
+        requireFree(properties.getPort(), "camel.server.port", "CAMEL_SERVER_PORT");
         ServerTimeouts timeouts = ServerTimeouts.read(key -> camel.getPropertiesComponent().resolveProperty(key)
                 .orElse(""));
         // Camel's mapping of camel.server.* (host, port, path, max-body-size, uploads), without its server
@@ -40,7 +45,26 @@ public final class BusinessHttpServerFactory implements MainHttpServerFactory {
 
     @Override
     public Service newHttpManagementServer(CamelContext camel, HttpManagementServerConfigurationProperties properties) {
+        requireFree(properties.getPort(), "camel.management.port", "CAMEL_MANAGEMENT_PORT");
         return camelDefaults.newHttpManagementServer(camel, properties);
+    }
+
+    /**
+     * The servers bind after start-up and only log when their port is taken, leaving a service that
+     * runs without its ports (and a readiness probe answered by whatever holds them): checked here,
+     * on the port the server is given, so such a start fails instead.
+     */
+    private static void requireFree(int port, String property, String env) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " (" + property + ", " + env + ") is already in use: "
+                    + "stop what listens on it, or set " + env + " to a free port");
+        }
     }
 
     private static void unsupported(boolean set, String property, String instead) {

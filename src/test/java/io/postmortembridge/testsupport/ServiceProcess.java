@@ -35,10 +35,19 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * @param environment added to this JVM's environment
+     * Started from the repository, where routes/ and config/ are.
+     *
+     * @param environment      added to this JVM's environment
      * @param systemProperties given as {@code -D} options
      */
-    public static ServiceProcess start(Path workDir, Map<String, String> environment, Map<String, String> systemProperties) {
+    public static ServiceProcess start(Path workDir, Map<String, String> environment,
+            Map<String, String> systemProperties) {
+        return start(workDir, Path.of("").toAbsolutePath(), environment, systemProperties);
+    }
+
+    /** Started from {@code installation}, which holds routes/ and config/ of its own. */
+    public static ServiceProcess start(Path workDir, Path installation, Map<String, String> environment,
+            Map<String, String> systemProperties) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
@@ -48,7 +57,8 @@ public final class ServiceProcess implements AutoCloseable {
 );
         command.add(Application.class.getName());
         Path output = workDir.resolve("service.log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(installation.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
         builder.environment().putAll(environment);
         try {
             return new ServiceProcess(builder.start(), output);
