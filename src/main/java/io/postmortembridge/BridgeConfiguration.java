@@ -38,6 +38,7 @@ import io.postmortembridge.incidentlog.Inbox;
 import io.postmortembridge.incidentlog.IncidentIntake;
 import io.postmortembridge.incidentlog.IncidentLog;
 import io.postmortembridge.incidentlog.Outbox;
+import io.postmortembridge.incidentlog.Retention;
 import io.postmortembridge.incidentlog.WebhookIntake;
 import io.postmortembridge.jira.DryRunPostmortemPublisher;
 import io.postmortembridge.jira.JiraDuplicateSweep;
@@ -88,6 +89,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 settings.pagerDutyApiToken().isEmpty() ? null
                         : new CamelVendorHttp(producer, "direct:pagerduty-api", "PagerDuty", clock, meters),
                 incidentLog, json));
+        registry.bind("retention", new Retention(database.jdbi(), clock, settings.retention()));
         registry.bind("postmortems", new Postmortems(incidentLog, settings.drafts()));
         if (settings.jira().dryRun()) {
             registry.bind("postmortemPublisher", new DryRunPostmortemPublisher(Path.of(settings.dryRunDirectory()),

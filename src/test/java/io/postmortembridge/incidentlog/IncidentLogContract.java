@@ -406,6 +406,29 @@ abstract class IncidentLogContract {
     }
 
     @Test
+    void retentionDeletesWhatIsDoneAndOldAndKeepsIncidentsAndOpenWork() {
+        receive("old-read", Refdata.bytes("webhook-samples/pagerduty-v3/zulip/resolved_v3.json"));
+        intake.takeInPending();
+        log.record(resolution("PX20", "r20", T0));
+        log.record(resolution("PX21", "r21", T0));
+        List<OutboxTask> tasks = outbox.claimDue();
+        outbox.completed(tasks.get(0));
+        outbox.failed(tasks.get(1), new PermanentFailure("Jira refused: fix jira.priority-map"));
+        clock.advance(Duration.ofDays(31));
+        receive("new-unread", Refdata.bytes("webhook-samples/pagerduty-v3/zulip/triggered_v3.json"));
+
+        new Retention(database.jdbi(), clock, Duration.ofDays(30)).deleteExpired();
+
+        List<String> deliveries = database.jdbi().withHandle(h -> h.createQuery("SELECT delivery_id FROM inbox")
+                .mapTo(String.class).list());
+        assertThat(deliveries).containsExactly("new-unread");
+        assertThat(rows(IncidentLog.POSTMORTEM_DRAFT)).extracting(OutboxRows.Row::status)
+                .as("the parked task and the one never claimed stay").containsExactlyInAnyOrder("failed", "pending");
+        assertThat(log.incident(Source.PAGERDUTY, "PCPZE64")).isPresent();
+        assertThat(log.incident(Source.PAGERDUTY, "PX20")).isPresent();
+    }
+
+    @Test
     void reportsItselfReady() {
         assertThat(database.check(Duration.ofSeconds(1))).isNull();
     }
