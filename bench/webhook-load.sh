@@ -10,7 +10,8 @@
 #   BENCH_TARGETS        "baseline service-h2 service-pg"  which targets, in this order
 #   BENCH_RATES          "200,500,1000"   requests per second, one measured run each
 #   BENCH_SECONDS        20               seconds per measured run
-#   BENCH_WARMUP         "200:10"         rate:seconds before the measured runs, not reported ("0:0": none)
+#   BENCH_WARMUP         "200:10,500:10"  rate:seconds phases before the measured runs, shown as a cold
+#                                         start but not part of the result ("0:0": none)
 #   BENCH_XMX            256m             -Xmx of the service (and of the baseline)
 #   BENCH_SERVICE_OPTS   ""               extra JVM options for the service, e.g. "-Doutbox.poll-interval=200"
 #   BENCH_DRAFT_RATE     5                incidents per second in the resolved -> draft runs
@@ -29,7 +30,7 @@ repo=$PWD
 targets=${BENCH_TARGETS:-baseline service-h2 service-pg}
 rates=${BENCH_RATES:-200,500,1000}
 seconds=${BENCH_SECONDS:-20}
-warmup=${BENCH_WARMUP:-200:10}
+warmup=${BENCH_WARMUP:-200:10,500:10}
 xmx=${BENCH_XMX:-256m}
 draft_rate=${BENCH_DRAFT_RATE:-5}
 draft_seconds=${BENCH_DRAFT_SECONDS:-30}
@@ -56,13 +57,17 @@ cp target/postmortem-bridge.jar "$work/service.jar"
 # compilation (bench/BareBaseline.java also runs as it is with `java -cp <jar> bench/BareBaseline.java`).
 mkdir -p "$work/classes"
 javac -nowarn -cp "$work/service.jar" -d "$work/classes" bench/BareBaseline.java
+# The client too, for the same reason: it is run from this copy with the source launcher.
+cp bench/WebhookLoad.java "$work/WebhookLoad.java"
 
-# A port nobody listens on now (connecting fails). Racy in theory; a lost race makes the target
-# exit at start, which start_target reports.
+# A port nobody listens on now (connecting fails), below the kernel's ephemeral range: thousands of
+# client connections (a collapse at 1000/s) hold ephemeral ports, and the service refuses to start on
+# a port a connection holds. Racy in theory; a lost race makes the target exit at start (reported).
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (ephemeral_low - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
   done
 }
@@ -164,21 +169,31 @@ wait_ready() {
 
 # The load client: everything goes to client.log, all but its RESULT lines to the terminal too.
 client() {
-  java bench/WebhookLoad.java "$@" --url "http://127.0.0.1:$port/webhooks/pagerduty" --secret "$secret" \
+  java "$work/WebhookLoad.java" "$@" --url "http://127.0.0.1:$port/webhooks/pagerduty" --secret "$secret" \
     --samples "$samples" --pid "$pid" --target "$target" --clock-ticks "$clock_ticks" \
     | tee -a "$work/client.log" | grep -v '^RESULT'
 }
 
-# What the service still had to do when the load stopped: the outbox by kind and status.
-outbox_state() {
-  local query="SELECT kind, status, COUNT(*) FROM outbox GROUP BY kind, status ORDER BY kind, status"
-  echo "[$target] outbox at stop (kind | status | tasks):"
+# The incident log at stop: deliveries stored against deliveries the client saw answered 2xx (more
+# stored than answered: the service stored webhooks after the client had given up on them, which
+# PagerDuty would deliver again), and what the outbox still had to do.
+incident_log_state() {
+  local answered stored
+  answered=$(grep "^RESULT .*target=$target " "$work/client.log" | grep -o ' ok=[0-9]*' | cut -d= -f2 | awk '{ n += $1 } END { print n + 0 }')
+  local deliveries="SELECT COUNT(*) FROM webhook_delivery"
+  local outbox="SELECT kind, status, COUNT(*) FROM outbox GROUP BY kind, status ORDER BY kind, status"
   case $target in
     service-h2)
-      java -cp "$work/service.jar" org.h2.tools.Shell -url "jdbc:h2:file:$work/$target/incident-log" -user sa \
-        -sql "$query" 2>&1 | grep -vE '^\([0-9]+ rows?,' | sed 's/^/  /' || true ;;
+      local h2=(java -cp "$work/service.jar" org.h2.tools.Shell -url "jdbc:h2:file:$work/$target/incident-log" -user sa)
+      stored=$("${h2[@]}" -sql "$deliveries" 2>&1 | sed -n 2p | tr -dc 0-9)
+      echo "[$target] webhook deliveries stored: $stored; answered 2xx to the client: $answered"
+      echo "[$target] outbox at stop (kind | status | tasks):"
+      "${h2[@]}" -sql "$outbox" 2>&1 | grep -vE '^\([0-9]+ rows?,' | sed 's/^/  /' || true ;;
     service-pg)
-      psql_test -c "SET search_path TO $schema; $query" | sed 's/^/  /' || true ;;
+      stored=$(psql_test -c "SET search_path TO $schema; $deliveries")
+      echo "[$target] webhook deliveries stored: $stored; answered 2xx to the client: $answered"
+      echo "[$target] outbox at stop (kind | status | tasks):"
+      psql_test -c "SET search_path TO $schema; $outbox" | sed 's/^/  /' || true ;;
   esac
 }
 
@@ -200,6 +215,7 @@ echo "settings: BENCH_TARGETS=\"$targets\" BENCH_RATES=$rates BENCH_SECONDS=$sec
   "BENCH_DRAFT_RATE=$draft_rate BENCH_DRAFT_SECONDS=$draft_seconds BENCH_DRAFT_BACKGROUND=\"$draft_background\"" \
   "${BENCH_SERVICE_OPTS:+BENCH_SERVICE_OPTS=\"$BENCH_SERVICE_OPTS\"}"
 echo "work area: $work"
+began=$SECONDS
 
 for t in $targets; do
   echo
@@ -214,34 +230,40 @@ for t in $targets; do
       --seconds "$draft_seconds" --background-rates "$draft_background"
   fi
   stop_target
-  [[ $t == baseline ]] || outbox_state
+  [[ $t == baseline ]] || incident_log_state
   log_summary
   drop_schema
 done
 
 echo
-echo "==== summary ($(date -u +%FT%TZ), load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "==== summary ($(date -u +%FT%TZ), $((SECONDS - began)) s, load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
 # One table; ratios against the baseline at the same rate, measured in this same run.
 awk '
   function parse(   i, kv) { delete r; for (i = 2; i <= NF; i++) { split($i, kv, "="); r[kv[1]] = kv[2] } }
-  function ratio(a, b) { return (b > 0 && a != "-" && b != "-") ? sprintf("%.1f×", a / b) : "-" }
+  # a CPU figure of a service still busy at the settle cap is a lower bound, written ">=N"
+  function num(v) { sub(/^>=/, "", v); return v + 0 }
+  function shown(v) { sub(/^>=/, "≥", v); return v }
+  function ratio(a, b) {
+    if (a == "" || b == "" || a == "-" || b == "-" || num(b) == 0) return "-"
+    return (a ~ /^>=/ ? "≥" : "") sprintf("%.1f×", num(a) / num(b))
+  }
   { parse() }
   r["kind"] == "start" { started[++s] = r["target"] " " r["ready_ms"] " ms" }
   r["kind"] == "intake" {
     n++; line[n] = $0
-    if (r["target"] == "baseline") { base_p99[r["rate"]] = r["p99"]; base_cpu[r["rate"]] = r["cpu_us"] }
+    if (r["target"] == "baseline") { base_p99[r["run"] r["rate"]] = r["p99"]; base_cpu[r["run"] r["rate"]] = r["cpu_us"] }
   }
   r["kind"] == "drafts" { d++; drafts[d] = $0 }
   END {
-    print "| target | rate/s | achieved/s | p50 ms | p99 ms | p99.9 ms | max ms | errors (timeouts) | client lag max ms | CPU µs/webhook | RSS / peak MiB | p99 ÷ baseline | CPU ÷ baseline | load before |"
-    print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    print "| target | rate/s | achieved/s | p50 ms | p99 ms | p99.9 ms | max ms | errors (timeouts) | client lag max ms | client CPU µs/req | CPU µs/webhook | RSS / peak MiB | p99 ÷ baseline | CPU ÷ baseline | load before |"
+    print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     for (i = 1; i <= n; i++) {
       $0 = line[i]; parse()
-      printf "| %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s / %s | %s | %s | %s |\n",
-        r["target"], r["rate"], r["achieved"], r["p50"], r["p99"], r["p999"], r["max"], r["errors"], r["timeouts"],
-        r["lag_max"], r["cpu_us"], r["rss_mib"], r["hwm_mib"],
-        (r["target"] == "baseline" ? "1×" : ratio(r["p99"], base_p99[r["rate"]])),
-        (r["target"] == "baseline" ? "1×" : ratio(r["cpu_us"], base_cpu[r["rate"]])), r["load_before"]
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s / %s | %s | %s | %s |\n",
+        r["target"], r["rate"] (r["run"] == "warmup" ? " (warm-up, cold)" : ""), r["achieved"], r["p50"], r["p99"], r["p999"], r["max"], r["errors"], r["timeouts"],
+        r["lag_max"], r["client_cpu_us"], shown(r["cpu_us"]), r["rss_mib"], r["hwm_mib"],
+        (r["target"] == "baseline" ? "1×" : ratio(r["p99"], base_p99[r["run"] r["rate"]])),
+        (r["target"] == "baseline" ? "1×" : ratio(r["cpu_us"], base_cpu[r["run"] r["rate"]])), r["load_before"]
     }
     print ""
     printf "start to ready:"; for (i = 1; i <= s; i++) printf "%s %s", (i > 1 ? ";" : ""), started[i]; print ""
