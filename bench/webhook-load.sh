@@ -12,8 +12,11 @@
 #   BENCH_SECONDS        20               seconds per measured run
 #   BENCH_WARMUP         "200:10,500:10"  rate:seconds phases before the measured runs, shown as a cold
 #                                         start but not part of the result ("0:0": none)
-#   BENCH_XMX            256m             -Xmx of the service (and of the baseline)
-#   BENCH_SERVICE_OPTS   ""               extra JVM options for the service, e.g. "-Doutbox.poll-interval=200"
+#   BENCH_XMX            96m              -Xmx of the service (and of the baseline): keeps the service's
+#                                         RSS under 300 MB at 1000/s with BENCH_JVM_OPTS (bench/README.md)
+#   BENCH_JVM_OPTS       "-XX:+UseSerialGC -XX:TrimNativeHeapInterval=5000"   GC and memory options of
+#                                         both the service and the baseline ("" for the JVM's defaults)
+#   BENCH_SERVICE_OPTS   ""               extra JVM options for the service only, e.g. "-Doutbox.poll-interval=200"
 #   BENCH_DRAFT_RATE     5                incidents per second in the resolved -> draft runs
 #   BENCH_DRAFT_SECONDS  30               seconds per resolved -> draft run
 #   BENCH_DRAFT_BACKGROUND "0,200"        other webhooks per second during the resolved -> draft runs,
@@ -31,7 +34,8 @@ targets=${BENCH_TARGETS:-baseline service-h2 service-pg}
 rates=${BENCH_RATES:-200,500,1000}
 seconds=${BENCH_SECONDS:-20}
 warmup=${BENCH_WARMUP:-200:10,500:10}
-xmx=${BENCH_XMX:-256m}
+xmx=${BENCH_XMX:-96m}
+jvm_opts=${BENCH_JVM_OPTS--XX:+UseSerialGC -XX:TrimNativeHeapInterval=5000}
 draft_rate=${BENCH_DRAFT_RATE:-5}
 draft_seconds=${BENCH_DRAFT_SECONDS:-30}
 draft_background=${BENCH_DRAFT_BACKGROUND-0,200}
@@ -57,7 +61,8 @@ cp target/postmortem-bridge.jar "$work/service.jar"
 # compilation (bench/BareBaseline.java also runs as it is with `java -cp <jar> bench/BareBaseline.java`).
 mkdir -p "$work/classes"
 javac -nowarn -cp "$work/service.jar" -d "$work/classes" bench/BareBaseline.java
-# The client too, for the same reason: it is run from this copy with the source launcher.
+# The client too, so that editing it during a run changes nothing: it runs from this copy, with the
+# source launcher.
 cp bench/WebhookLoad.java "$work/WebhookLoad.java"
 
 # A port nobody listens on now (connecting fails), below the kernel's ephemeral range: thousands of
@@ -73,6 +78,11 @@ free_port() {
 }
 
 psql_test() { psql -h 127.0.0.1 -U postgres -d test -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+if [[ " $targets " == *" service-pg "* ]] && ! psql_test -c "SELECT 1" >/dev/null; then
+  echo "service-pg needs PostgreSQL at ${pg_base#jdbc:} (user postgres, trust auth); or leave it out of BENCH_TARGETS"
+  exit 1
+fi
 
 pid=
 target=
@@ -116,7 +126,7 @@ start_target() {
   port=$(free_port)
   mgmt=$(free_port)
   while [[ $mgmt == "$port" ]]; do mgmt=$(free_port); done
-  local jvm=(-Xmx"$xmx" -Xlog:gc:file="$dir/gc.log")
+  local jvm=(-Xmx"$xmx" $jvm_opts -Xlog:gc:file="$dir/gc.log")   # unquoted: several options
   local db_url db_user=sa
   case $target in
     baseline)
@@ -197,8 +207,12 @@ incident_log_state() {
   esac
 }
 
-# Distinct WARN/ERROR lines, numbers masked, counted: a bench run must not hide what the service said.
+# GC pauses (a long one shows in the latency) and distinct WARN/ERROR lines, numbers masked, counted:
+# a bench run must not hide what the service said.
 log_summary() {
+  local gc=$work/$target/gc.log
+  echo "[$target] GC: $(grep -c 'Pause' "$gc" || true) pauses ($(grep -c 'Pause Full' "$gc" || true) full), $(grep 'Pause' "$gc" \
+    | grep -o '[0-9.]*ms$' | awk '{ v = $1 + 0; s += v; if (v > m) m = v } END { printf "%.0f ms in total, longest %.1f ms", s, m }')"
   local log=$work/$target/service.log
   echo "[$target] service log: $(grep -c ' ERROR ' "$log" || true) ERROR, $(grep -c ' WARN ' "$log" || true) WARN lines; distinct:"
   grep -E '^[0-9T:,-]+ (ERROR|WARN) ' "$log" | cut -d' ' -f2- | sed -E 's/ \[[^]]*\]//; s/\b[0-9]+\b/N/g' \
@@ -212,6 +226,7 @@ echo "jar: target/postmortem-bridge.jar built $(date -u -r target/postmortem-bri
 # Client and targets share the machine with whatever else runs: a high load average means noise.
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "settings: BENCH_TARGETS=\"$targets\" BENCH_RATES=$rates BENCH_SECONDS=$seconds BENCH_WARMUP=$warmup BENCH_XMX=$xmx" \
+  "BENCH_JVM_OPTS=\"$jvm_opts\"" \
   "BENCH_DRAFT_RATE=$draft_rate BENCH_DRAFT_SECONDS=$draft_seconds BENCH_DRAFT_BACKGROUND=\"$draft_background\"" \
   "${BENCH_SERVICE_OPTS:+BENCH_SERVICE_OPTS=\"$BENCH_SERVICE_OPTS\"}"
 echo "work area: $work"
