@@ -63,7 +63,7 @@ final class BusinessHttpServer extends VertxPlatformHttpServer {
                 .requestHandler(router);
         await(server.listen(configuration.getBindPort(), configuration.getBindHost()));
         LOG.info("Business HTTP server listening on {}:{} ({} {}, {} {})", configuration.getBindHost(),
-                server.actualPort(), ServerTimeouts.IDLE, timeouts.idle(), ServerTimeouts.BODY, timeouts.body());
+                server.actualPort(), ServerTimeouts.IDLE, timeouts.idle(), ServerTimeouts.READ, timeouts.read());
     }
 
     @Override

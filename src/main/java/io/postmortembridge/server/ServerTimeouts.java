@@ -7,18 +7,18 @@ import java.util.function.Function;
 /**
  * How long the business HTTP server waits on a client before it gives up on the connection.
  *
- * @param idle from a connection opening, or its previous answer being sent, until the next request's
- *             headers have arrived
- * @param body from a request's headers having arrived until its body has
+ * @param idle how long a connection may wait with no request on it: from opening, or from its previous
+ *             answer, until the first byte of the next request
+ * @param read from the first byte of a request until its body is complete
  */
-record ServerTimeouts(Duration idle, Duration body) {
+record ServerTimeouts(Duration idle, Duration read) {
 
     static final String IDLE = "server.idle-timeout";
-    static final String BODY = "server.body-timeout";
+    static final String READ = "server.read-timeout";
 
     /** @param property resolves a property, "" when unset */
     static ServerTimeouts read(Function<String, String> property) {
-        return new ServerTimeouts(duration(property, IDLE, "PT3S"), duration(property, BODY, "PT2S"));
+        return new ServerTimeouts(duration(property, IDLE, "PT65S"), duration(property, READ, "PT2S"));
     }
 
     private static Duration duration(Function<String, String> property, String key, String example) {

@@ -19,25 +19,25 @@ class ServerTimeoutSettingsTest {
 
         assertThatThrownBy(() -> RunningBridge.start(properties))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("server.idle-timeout must be a positive ISO-8601 duration such as PT3S, not '3s'");
+                .hasMessage("server.idle-timeout must be a positive ISO-8601 duration such as PT65S, not '3s'");
     }
 
     @Test
-    void bodyTimeoutOfZeroStopsTheStart() {
+    void ReadTimeoutOfZeroStopsTheStart() {
         Map<String, String> properties = RunningBridge.defaults(RunningBridge.workDir("timeouts"));
-        properties.put("server.body-timeout", "PT0S");
+        properties.put("server.read-timeout", "PT0S");
 
         assertThatThrownBy(() -> RunningBridge.start(properties))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("server.body-timeout must be a positive ISO-8601 duration such as PT2S, not 'PT0S'");
+                .hasMessage("server.read-timeout must be a positive ISO-8601 duration such as PT2S, not 'PT0S'");
     }
 
     @Test
     void timeoutsAreReadAsDurations() {
         ServerTimeouts timeouts = ServerTimeouts.read(Map.of("server.idle-timeout", "PT1M",
-                "server.body-timeout", " PT0.25S ")::get);
+                "server.read-timeout", " PT0.25S ")::get);
 
         assertThat(timeouts.idle()).hasSeconds(60);
-        assertThat(timeouts.body()).hasMillis(250);
+        assertThat(timeouts.read()).hasMillis(250);
     }
 }
