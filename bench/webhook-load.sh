@@ -190,18 +190,21 @@ client() {
 incident_log_state() {
   local answered stored
   answered=$(grep "^RESULT .*target=$target " "$work/client.log" | grep -o ' ok=[0-9]*' | cut -d= -f2 | awk '{ n += $1 } END { print n + 0 }')
-  local deliveries="SELECT COUNT(*) FROM webhook_delivery"
+  local deliveries="SELECT COUNT(*) FROM inbox"
+  local unread="SELECT COUNT(*) FROM inbox WHERE status <> 'done'"
   local outbox="SELECT kind, status, COUNT(*) FROM outbox GROUP BY kind, status ORDER BY kind, status"
   case $target in
     service-h2)
       local h2=(java -cp "$work/service.jar" org.h2.tools.Shell -url "jdbc:h2:file:$work/$target/incident-log" -user sa)
       stored=$("${h2[@]}" -sql "$deliveries" 2>&1 | sed -n 2p | tr -dc 0-9)
-      echo "[$target] webhook deliveries stored: $stored; answered 2xx to the client: $answered"
+      echo "[$target] webhook deliveries stored: $stored; answered 2xx to the client: $answered;" \
+        "not yet read into the incident log: $("${h2[@]}" -sql "$unread" 2>&1 | sed -n 2p | tr -dc 0-9)"
       echo "[$target] outbox at stop (kind | status | tasks):"
       "${h2[@]}" -sql "$outbox" 2>&1 | grep -vE '^\([0-9]+ rows?,' | sed 's/^/  /' || true ;;
     service-pg)
       stored=$(psql_test -c "SET search_path TO $schema; $deliveries")
-      echo "[$target] webhook deliveries stored: $stored; answered 2xx to the client: $answered"
+      echo "[$target] webhook deliveries stored: $stored; answered 2xx to the client: $answered;" \
+        "not yet read into the incident log: $(psql_test -c "SET search_path TO $schema; $unread")"
       echo "[$target] outbox at stop (kind | status | tasks):"
       psql_test -c "SET search_path TO $schema; $outbox" | sed 's/^/  /' || true ;;
   esac

@@ -105,7 +105,7 @@ class DryRunTest {
         // ten resolved incidents stored before the service starts, as after a restart with webhooks answered but
         // not yet read
         try (Database database = Database.open(properties.get("database.url"), "sa", "")) {
-            Inbox inbox = new Inbox(database.jdbi(), Clock.systemUTC());
+            Inbox inbox = new Inbox(database, Clock.systemUTC());
             for (int i = 0; i < 10; i++) {
                 inbox.receive(Source.PAGERDUTY, "backlog-" + i, "incident.resolved", new String(resolved,
                         StandardCharsets.UTF_8).replace("Q3B15VLMF3ASBD", "PBACKLOG" + i)

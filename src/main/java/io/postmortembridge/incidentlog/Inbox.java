@@ -5,13 +5,18 @@ import static io.postmortembridge.incidentlog.IncidentLog.storable;
 import static io.postmortembridge.incidentlog.IncidentLog.ts;
 
 import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 import io.postmortembridge.incident.Source;
+import io.postmortembridge.incident.WebhookEvent;
 
 /**
  * Webhook deliveries as they arrived, before they are read into the incident log. Storing one is a
@@ -25,17 +30,34 @@ public final class Inbox {
         STORED, DUPLICATE
     }
 
-    /** A stored delivery waiting to be read into the incident log. */
-    public record Delivery(long id, Source source, String deliveryId, byte[] body) {
+    /**
+     * A stored delivery waiting to be read into the incident log.
+     *
+     * @param alreadyRead what this process read when the delivery came in, or null: the body is read
+     *                    again (after a restart, or on another replica)
+     */
+    public record Delivery(long id, Source source, String deliveryId, byte[] body, WebhookEvent alreadyRead) {
     }
+
+    /** Deliveries read on arrival and not yet taken in, by source and delivery id: a second read is saved. */
+    private static final int REMEMBERED_READS = 1000;
 
     static final int MAX_DELIVERY_ID = 256;
 
     private final Jdbi jdbi;
+    private final String claimLocking;
     private final Clock clock;
+    private final Map<String, WebhookEvent> read = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, WebhookEvent> eldest) {
+                    return size() > REMEMBERED_READS;
+                }
+            });
 
-    public Inbox(Jdbi jdbi, Clock clock) {
-        this.jdbi = jdbi;
+    public Inbox(Database database, Clock clock) {
+        this.jdbi = database.jdbi();
+        this.claimLocking = database.claimLocking();
         this.clock = clock;
     }
 
@@ -47,6 +69,11 @@ public final class Inbox {
      * @param body       the body as received, unchanged
      */
     public Receipt receive(Source source, String deliveryId, String eventType, byte[] body) {
+        return receive(source, deliveryId, eventType, body, null);
+    }
+
+    /** As {@link #receive(Source, String, String, byte[])}, remembering what the body says, read on arrival. */
+    public Receipt receive(Source source, String deliveryId, String eventType, byte[] body, WebhookEvent event) {
         try {
             jdbi.useHandle(h -> h.createUpdate("""
                             INSERT INTO inbox (source, delivery_id, event_type, received_at, body, status)
@@ -57,6 +84,9 @@ public final class Inbox {
                     .bind("now", ts(clock.instant()))
                     .bind("body", body)
                     .execute());
+            if (event != null) {
+                read.put(key(source, storable(deliveryId, MAX_DELIVERY_ID)), event);
+            }
             return Receipt.STORED;
         } catch (UnableToExecuteStatementException e) {
             if (isUniqueViolation(e)) {
@@ -67,24 +97,35 @@ public final class Inbox {
     }
 
     /**
-     * The oldest pending deliveries, locked for the caller's transaction. Rows another replica is
-     * reading are skipped, not waited for.
+     * The oldest pending deliveries, for the caller's transaction: on PostgreSQL locked, rows another
+     * replica is reading skipped, not waited for.
      */
     List<Delivery> claimPending(Handle h, int limit) {
         return h.createQuery("""
                         SELECT id, source, delivery_id, body FROM inbox WHERE status = 'pending'
                         ORDER BY id
                         FETCH FIRST :limit ROWS ONLY
-                        FOR UPDATE SKIP LOCKED""")
+                        """ + claimLocking)
                 .bind("limit", limit)
-                .map((rs, ctx) -> new Delivery(rs.getLong("id"), Source.fromId(rs.getString("source")),
-                        rs.getString("delivery_id"), rs.getBytes("body")))
+                .map((rs, ctx) -> {
+                    Source source = Source.fromId(rs.getString("source"));
+                    String deliveryId = rs.getString("delivery_id");
+                    return new Delivery(rs.getLong("id"), source, deliveryId, rs.getBytes("body"),
+                            read.remove(key(source, deliveryId)));
+                })
                 .list();
+    }
+
+    private static String key(Source source, String deliveryId) {
+        return source.id() + "/" + deliveryId;
     }
 
     void markDone(Handle h, List<Long> ids) {
         if (!ids.isEmpty()) {
-            h.createUpdate("UPDATE inbox SET status = 'done' WHERE id IN (<ids>)").bindList("ids", ids).execute();
+            // one statement text whatever the batch size, so the database parses it once
+            PreparedBatch done = h.prepareBatch("UPDATE inbox SET status = 'done' WHERE id = :id");
+            ids.forEach(id -> done.bind("id", id).add());
+            done.execute();
         }
     }
 

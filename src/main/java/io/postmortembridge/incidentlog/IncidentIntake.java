@@ -37,6 +37,11 @@ public final class IncidentIntake {
         public boolean isEmpty() {
             return deliveries == 0;
         }
+
+        /** As many as one call takes: more may be waiting. */
+        public boolean isFull() {
+            return deliveries >= BATCH_SIZE;
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(IncidentIntake.class);
@@ -152,7 +157,8 @@ public final class IncidentIntake {
         List<Long> read = new ArrayList<>();
         for (Inbox.Delivery delivery : deliveries) {
             try {
-                WebhookEvent event = reader(delivery.source()).read(delivery.body());
+                WebhookEvent event = delivery.alreadyRead() != null ? delivery.alreadyRead()
+                        : reader(delivery.source()).read(delivery.body());
                 read.add(delivery.id());
                 if (event.isUsed()) {
                     readable.add(new Readable(delivery, event));

@@ -11,12 +11,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
-import org.jdbi.v3.core.statement.Update;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,11 +51,14 @@ public final class IncidentLog {
     public static final String POSTMORTEM_DUPLICATES = "postmortem-duplicates";
 
     private static final String UNIQUE_VIOLATION = "23505";
+    /** Incident ids remembered, enough for every incident of a busy day. */
+    private static final int REMEMBERED_IDS = 10_000;
     private static final int RECORD_ATTEMPTS = 3;
 
     private final Jdbi jdbi;
     private final Outbox outbox;
     private final Clock clock;
+    private final Map<String, Long> incidentIds = new ConcurrentHashMap<>();
     private final Counter drafted;
     private final Counter notNeeded;
     private final Counter published;
@@ -123,8 +127,7 @@ public final class IncidentLog {
     /** Adds what the source's API says: newer facts and the events not yet known. */
     public void enrich(long incidentId, IncidentSnapshot incident, List<IncidentEvent> events) {
         jdbi.useTransaction(h -> {
-            // the API's answer is the latest word on every field it carries
-            updateIncident(h, incidentId, incident, null, true, clock.instant());
+            updateIncident(h, incidentId, incident, clock.instant());
             for (IncidentEvent event : events) {
                 insertEventIfNew(h, incidentId, event);
             }
@@ -289,68 +292,87 @@ public final class IncidentLog {
                 .execute());
     }
 
-    /** The incident's id, created or updated from the facts as they were at {@code factsAt}. */
+    /**
+     * The incident's id, created or updated from the facts as they were at {@code factsAt}. Ids never
+     * change, so they are remembered; a remembered id that updates nothing (its insert was rolled
+     * back) is forgotten and looked up.
+     */
     private long applyFacts(Handle h, IncidentSnapshot s, Instant factsAt, Instant now) {
-        Optional<Map.Entry<Long, Instant>> existing = h.createQuery("""
-                        SELECT id, facts_at FROM incident WHERE source = :source AND external_id = :id FOR UPDATE""")
-                .bind("source", s.source().id()).bind("id", s.externalId())
-                .map((rs, ctx) -> Map.entry(rs.getLong("id"), Optional.ofNullable(instant(rs, "facts_at"))
-                        .orElse(Instant.MIN)))
-                .findOne();
-        if (existing.isPresent()) {
-            long id = existing.get().getKey();
-            boolean current = !factsAt.isBefore(existing.get().getValue());
-            updateIncident(h, id, s, current ? factsAt : null, current, now);
-            return id;
+        String key = s.source().id() + ":" + s.externalId();
+        Long known = incidentIds.get(key);
+        if (known != null && updateFactsAsOf(h, known, s, factsAt, now) == 1) {
+            return known;
         }
-        return h.createUpdate("""
-                        INSERT INTO incident (source, external_id, number, title, service_id, service_name, priority,
-                            urgency, status, html_url, started_at, resolved_at, facts_at, created_at, updated_at)
-                        VALUES (:source, :externalId, :number, :title, :serviceId, :serviceName, :priority,
-                            :urgency, :status, :htmlUrl, :startedAt, :resolvedAt, :factsAt, :now, :now)""")
-                .bind("source", s.source().id()).bind("externalId", s.externalId())
-                .bindMap(snapshotColumns(s))
-                .bind("factsAt", ts(factsAt))
-                .bind("now", ts(now))
-                .executeAndReturnGeneratedKeys("id")
-                .mapTo(Long.class).one();
+        incidentIds.remove(key);
+        Optional<Long> existing = h.createQuery("SELECT id FROM incident WHERE source = :source AND external_id = :id")
+                .bind("source", s.source().id()).bind("id", s.externalId())
+                .mapTo(Long.class)
+                .findOne();
+        long id;
+        if (existing.isPresent()) {
+            id = existing.get();
+            updateFactsAsOf(h, id, s, factsAt, now);
+        } else {
+            id = h.createUpdate("""
+                            INSERT INTO incident (source, external_id, number, title, service_id, service_name, priority,
+                                urgency, status, html_url, started_at, resolved_at, facts_at, created_at, updated_at)
+                            VALUES (:source, :externalId, :number, :title, :serviceId, :serviceName, :priority,
+                                :urgency, :status, :htmlUrl, :startedAt, :resolvedAt, :factsAt, :now, :now)""")
+                    .bind("source", s.source().id()).bind("externalId", s.externalId())
+                    .bindMap(snapshotColumns(s))
+                    .bind("factsAt", ts(factsAt))
+                    .bind("now", ts(now))
+                    .executeAndReturnGeneratedKeys("id")
+                    .mapTo(Long.class).one();
+        }
+        if (incidentIds.size() >= REMEMBERED_IDS) {
+            incidentIds.clear();
+        }
+        incidentIds.put(key, id);
+        return id;
     }
 
     /**
-     * Known facts win over silence: a field the snapshot does not carry keeps its stored value.
+     * One statement, which decides in the database whether the snapshot is at least as new as the
+     * stored facts (then its values win) or older (then it only fills what is still unknown), so that
+     * replicas updating one incident at once cannot both decide on what they read before.
      *
-     * @param current true when the snapshot is at least as new as the stored facts: its values win;
-     *                false: it only fills fields still unknown
-     * @param factsAt when the snapshot's facts were true, recorded when current; null leaves it as is
+     * @return rows updated: 0 when there is no such incident
      */
-    private static void updateIncident(Handle h, long incidentId, IncidentSnapshot s, Instant factsAt,
-            boolean current, Instant now) {
-        Update update = h.createUpdate(current ? NEWER_FACTS : OLDER_FACTS)
+    private static int updateFactsAsOf(Handle h, long incidentId, IncidentSnapshot s, Instant factsAt, Instant now) {
+        return h.createUpdate(FACTS_AS_OF)
                 .bindMap(snapshotColumns(s))
-                .bind("now", ts(now)).bind("id", incidentId);
-        if (current) {
-            update.bind("factsAt", ts(factsAt));
-        }
-        update.execute();
+                .bind("factsAt", ts(factsAt)).bind("now", ts(now)).bind("id", incidentId)
+                .execute();
     }
 
-    private static final String NEWER_FACTS = """
-            UPDATE incident SET number = COALESCE(:number, number), title = COALESCE(:title, title),
-                service_id = COALESCE(:serviceId, service_id), service_name = COALESCE(:serviceName, service_name),
-                priority = COALESCE(:priority, priority), urgency = COALESCE(:urgency, urgency),
-                status = COALESCE(:status, status), html_url = COALESCE(:htmlUrl, html_url),
-                started_at = COALESCE(:startedAt, started_at), resolved_at = COALESCE(:resolvedAt, resolved_at),
-                facts_at = COALESCE(:factsAt, facts_at), updated_at = :now
-            WHERE id = :id""";
+    /** What the source's API says: the latest word on every field it carries. */
+    private static void updateIncident(Handle h, long incidentId, IncidentSnapshot s, Instant now) {
+        h.createUpdate(LATEST_FACTS)
+                .bindMap(snapshotColumns(s))
+                .bind("now", ts(now)).bind("id", incidentId)
+                .execute();
+    }
 
-    private static final String OLDER_FACTS = """
-            UPDATE incident SET number = COALESCE(number, :number), title = COALESCE(title, :title),
-                service_id = COALESCE(service_id, :serviceId), service_name = COALESCE(service_name, :serviceName),
-                priority = COALESCE(priority, :priority), urgency = COALESCE(urgency, :urgency),
-                status = COALESCE(status, :status), html_url = COALESCE(html_url, :htmlUrl),
-                started_at = COALESCE(started_at, :startedAt), resolved_at = COALESCE(resolved_at, :resolvedAt),
-                updated_at = :now
-            WHERE id = :id""";
+    /** Incident columns and the snapshot values they take, as bound by {@link #snapshotColumns}. */
+    private static final List<Map.Entry<String, String>> FACT_COLUMNS = List.of(
+            Map.entry("number", "number"), Map.entry("title", "title"), Map.entry("service_id", "serviceId"),
+            Map.entry("service_name", "serviceName"), Map.entry("priority", "priority"),
+            Map.entry("urgency", "urgency"), Map.entry("status", "status"), Map.entry("html_url", "htmlUrl"),
+            Map.entry("started_at", "startedAt"), Map.entry("resolved_at", "resolvedAt"));
+
+    private static final String NEWER = "(facts_at IS NULL OR facts_at <= :factsAt)";
+
+    private static final String FACTS_AS_OF = "UPDATE incident SET " + FACT_COLUMNS.stream()
+            .map(c -> c.getKey() + " = CASE WHEN " + NEWER + " THEN COALESCE(:" + c.getValue() + ", " + c.getKey()
+                    + ") ELSE COALESCE(" + c.getKey() + ", :" + c.getValue() + ") END")
+            .collect(Collectors.joining(", "))
+            + ", facts_at = CASE WHEN " + NEWER + " THEN :factsAt ELSE facts_at END, updated_at = :now WHERE id = :id";
+
+    private static final String LATEST_FACTS = "UPDATE incident SET " + FACT_COLUMNS.stream()
+            .map(c -> c.getKey() + " = COALESCE(:" + c.getValue() + ", " + c.getKey() + ")")
+            .collect(Collectors.joining(", "))
+            + ", updated_at = :now WHERE id = :id";
 
     private static Map<String, Object> snapshotColumns(IncidentSnapshot s) {
         Map<String, Object> columns = new HashMap<>();

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,19 +97,21 @@ public final class Outbox {
                                   AND (lease_until IS NULL OR lease_until < :now)
                                 ORDER BY next_attempt_at, id
                                 FETCH FIRST :batch ROWS ONLY
-                                FOR UPDATE SKIP LOCKED""")
+                                """ + database.claimLocking())
                         .bind("now", ts(now)).bind("batch", settings.batchSize())
                         .map((rs, ctx) -> new OutboxTask(rs.getLong("id"), rs.getString("kind"),
                                 rs.getString("payload"), rs.getInt("attempts") + 1))
                         .list();
                 if (!tasks.isEmpty()) {
-                    h.createUpdate("""
-                                    UPDATE outbox SET lease_until = :until, lease_owner = :owner,
-                                        attempts = attempts + 1, updated_at = :now
-                                    WHERE id IN (<ids>)""")
-                            .bind("until", ts(now.plus(settings.lease()))).bind("owner", owner).bind("now", ts(now))
-                            .bindList("ids", tasks.stream().map(OutboxTask::id).toList())
-                            .execute();
+                    PreparedBatch lease = h.prepareBatch("""
+                            UPDATE outbox SET lease_until = :until, lease_owner = :owner, attempts = attempts + 1,
+                                updated_at = :now
+                            WHERE id = :id""");
+                    for (OutboxTask task : tasks) {
+                        lease.bind("until", ts(now.plus(settings.lease()))).bind("owner", owner).bind("now", ts(now))
+                                .bind("id", task.id()).add();
+                    }
+                    lease.execute();
                 }
                 return tasks;
             });

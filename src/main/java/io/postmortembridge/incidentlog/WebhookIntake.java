@@ -89,7 +89,7 @@ public final class WebhookIntake {
         }
         Inbox.Receipt receipt;
         try {
-            receipt = inbox.receive(source, delivery, event.eventType(), raw);
+            receipt = inbox.receive(source, delivery, event.eventType(), raw, event);
         } catch (RuntimeException e) {
             return unavailable(source, Database.describe(e));
         }

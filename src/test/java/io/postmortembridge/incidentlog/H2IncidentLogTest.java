@@ -9,4 +9,9 @@ class H2IncidentLogTest extends IncidentLogContract {
     String newDatabase() {
         return TestDatabases.h2();
     }
+
+    @Override
+    boolean servesReplicas() {
+        return false;
+    }
 }
