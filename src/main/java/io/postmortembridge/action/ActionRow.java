@@ -24,6 +24,13 @@ public record ActionRow(int row, String action, Owner owner, Due due, String tea
         record Mention(String accountId, String text) implements Owner {
         }
 
+        /** More than one mention in the cell: an action has one owner. */
+        record Several(java.util.List<String> names) implements Owner {
+            public Several {
+                names = java.util.List.copyOf(names);
+            }
+        }
+
         /** Typed text: an e-mail address, a display name, or something that is not a person ("TBD"). */
         record Written(String text) implements Owner {
         }
