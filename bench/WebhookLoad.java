@@ -566,6 +566,9 @@ public class WebhookLoad {
             void completed(int status, Failure failure, Exception cause);
         }
 
+        /** How long an idle connection is kept for the next request: below the service's server.idle-timeout. */
+        static final Duration CLIENT_IDLE_TIMEOUT = Duration.ofSeconds(50);
+
         private final InetSocketAddress server;
         private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
         private final ExecutorService threads;
@@ -600,12 +603,20 @@ public class WebhookLoad {
 
         private void exchange(byte[] request, long deadline, Done done) {
             Connection connection = idle.pollFirst();
+            // as HTTP clients do, a connection idle longer than its keep-alive is not reused: the service
+            // closes idle connections after server.idle-timeout (65 s), and a request written onto one it
+            // has just closed fails without an answer
+            while (connection != null && System.nanoTime() - connection.lastUsed > CLIENT_IDLE_TIMEOUT.toNanos()) {
+                connection.close();
+                connection = idle.pollFirst();
+            }
             try {
                 if (connection == null) {
                     connection = Connection.open(server, deadline);
                 }
                 Connection.Answer answer = connection.exchange(request, deadline);
                 if (answer.keepAlive()) {
+                    connection.lastUsed = System.nanoTime();
                     idle.offerFirst(connection); // most recently used first: the pool stays as small as it can
                 } else {
                     connection.close();
@@ -635,6 +646,8 @@ public class WebhookLoad {
         private int position;
         private int limit;
         private long deadline;
+        /** When its last answer was read (System.nanoTime()). */
+        volatile long lastUsed = System.nanoTime();
 
         private Connection(Socket socket) throws IOException {
             this.socket = socket;
