@@ -36,13 +36,25 @@ import io.postmortembridge.incidentlog.Backlog;
 import io.postmortembridge.incidentlog.Database;
 import io.postmortembridge.incidentlog.Inbox;
 import io.postmortembridge.incidentlog.IncidentIntake;
+import io.postmortembridge.incidentlog.ActionLog;
 import io.postmortembridge.incidentlog.IncidentLog;
 import io.postmortembridge.incidentlog.Outbox;
 import io.postmortembridge.incidentlog.Retention;
 import io.postmortembridge.incidentlog.WebhookIntake;
 import io.postmortembridge.jira.DryRunPostmortemPublisher;
 import io.postmortembridge.jira.JiraDuplicateSweep;
+import io.postmortembridge.jira.JiraActionPush;
+import io.postmortembridge.jira.JiraAgreedPoll;
 import io.postmortembridge.jira.JiraPostmortemPublisher;
+import io.postmortembridge.jira.JiraSprints;
+import io.postmortembridge.jira.JiraTeamsCheck;
+import io.postmortembridge.jira.JiraUsers;
+import io.postmortembridge.jira.JiraWebhook;
+import io.postmortembridge.jira.JiraWebhookSignature;
+import io.postmortembridge.action.ActionSettings;
+import io.postmortembridge.action.Teams;
+import io.postmortembridge.api.ActionApi;
+import io.postmortembridge.api.ApiAccess;
 import io.postmortembridge.jira.JiraRequests;
 import io.postmortembridge.postmortem.Postmortems;
 
@@ -97,14 +109,31 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 incidentLog, json));
         registry.bind("retention", new Retention(database.jdbi(), clock, settings.retention()));
         registry.bind("postmortems", new Postmortems(incidentLog, settings.drafts()));
+        ActionLog actionLog = new ActionLog(database, outbox, clock);
+        Teams teams = Teams.load(settings.teamsFile());
+        ActionSettings actions = settings.actions();
+        registry.bind("jiraWebhook", new JiraWebhook(
+                settings.jiraWebhookSecrets().isEmpty() ? null : new JiraWebhookSignature(settings.jiraWebhookSecrets()),
+                actionLog, database, settings.jira(), actions.agreedLabel(), json, clock, meters));
+        ApiAccess apiAccess = new ApiAccess(settings.apiToken(), !settings.jira().dryRun());
         if (settings.jira().dryRun()) {
             registry.bind("postmortemPublisher", new DryRunPostmortemPublisher(Path.of(settings.dryRunDirectory()),
                     new JiraRequests(settings.jira(), json), incidentLog, json));
+            registry.bind("actionApi", new ActionApi(apiAccess, actions, teams, null, incidentLog, actionLog, database,
+                    json, clock));
         } else {
             CamelVendorHttp jira = new CamelVendorHttp(producer, "direct:jira-api", "Jira", clock, meters);
             registry.bind("postmortemPublisher",
                     new JiraPostmortemPublisher(jira, settings.jira(), incidentLog, json, clock));
             registry.bind("jiraDuplicateSweep", new JiraDuplicateSweep(jira, settings.jira(), incidentLog, json));
+            JiraSprints sprints = new JiraSprints(jira, json, clock);
+            camel.addStartupListener(new JiraTeamsCheck(teams, sprints, actions.sprint()));
+            registry.bind("actionPush", new JiraActionPush(jira, settings.jira(), actions, teams, sprints, incidentLog,
+                    actionLog, json, clock));
+            registry.bind("jiraAgreedPoll", new JiraAgreedPoll(jira, actionLog, settings.jira().project(),
+                    actions.agreedLabel(), settings.actionsPollLookback(), json, clock));
+            registry.bind("actionApi", new ActionApi(apiAccess, actions, teams, new JiraUsers(jira, json), incidentLog,
+                    actionLog, database, json, clock));
         }
 
         camel.addService(new IncidentLogLifecycle(camel, database, outbox, settings.outbox().lease()));

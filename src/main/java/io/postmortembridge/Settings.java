@@ -24,6 +24,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.postmortembridge.action.ActionSettings;
+import io.postmortembridge.action.ReviewRules;
 import io.postmortembridge.incidentlog.OutboxSettings;
 import io.postmortembridge.jira.JiraSettings;
 import io.postmortembridge.postmortem.DraftSettings;
@@ -44,7 +46,12 @@ record Settings(
         JiraSettings jira,
         DraftSettings drafts,
         String dryRunDirectory,
-        OutboxSettings outbox) {
+        OutboxSettings outbox,
+        List<String> jiraWebhookSecrets,
+        String apiToken,
+        ActionSettings actions,
+        Path teamsFile,
+        Duration actionsPollLookback) {
 
     private static final Pattern PROJECT_KEY = Pattern.compile("[A-Z][A-Z0-9_]{0,254}");
     /** Fields the service sets itself; extra fields may not replace them. */
@@ -60,6 +67,12 @@ record Settings(
                     + "Jira configured the service "
                     + "refuses unsigned webhooks: set it to the secret of the PagerDuty webhook subscription "
                     + "(several, comma-separated, while rotating)");
+        }
+        List<String> jiraSecrets = list(property.apply("jira.webhook-secret"));
+        if (jiraSecrets.isEmpty() && !jira.dryRun()) {
+            throw new IllegalArgumentException("jira.webhook-secret (JIRA_WEBHOOK_SECRET) is not set. With Jira "
+                    + "configured the service refuses unsigned Jira webhooks: give the Jira admin webhook a secret and "
+                    + "put it here (several, comma-separated, while rotating)");
         }
         url("pagerduty.api-url (PAGERDUTY_API_URL)", property.apply("pagerduty.api-url"));
         port(property, "camel.server.port", "CAMEL_SERVER_PORT");
@@ -85,7 +98,34 @@ record Settings(
                         positive(property, "outbox.batch-size"),
                         duration(property, "outbox.lease"),
                         duration(property, "outbox.initial-backoff"),
-                        duration(property, "outbox.max-backoff")));
+                        duration(property, "outbox.max-backoff")),
+                jiraSecrets,
+                property.apply("api.token").strip(),
+                actions(property),
+                Path.of(required(property, "actions.teams-file", null)),
+                duration(property, "actions.poll-lookback"));
+    }
+
+    private static ActionSettings actions(Function<String, String> property) {
+        String label = required(property, "actions.agreed-label", null);
+        if (label.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("actions.agreed-label: Jira labels cannot contain spaces: '" + label + "'");
+        }
+        String sprint = required(property, "actions.sprint", null);
+        if (!ActionSettings.SPRINT_MODES.contains(sprint)) {
+            throw new IllegalArgumentException("actions.sprint must be one of " + ActionSettings.SPRINT_MODES
+                    + " (the team's active sprint, its first future sprint, or the backlog), not '" + sprint + "'");
+        }
+        List<String> labels = list(property.apply("actions.labels"));
+        labels.forEach(l -> {
+            if (l.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("actions.labels: Jira labels cannot contain spaces: '" + l + "'");
+            }
+        });
+        return new ActionSettings(label, sprint, priorities("actions.priority-map", property.apply("actions.priority-map")),
+                labels, zone(property, "postmortem.time-zone"),
+                // one push of an incident at a time: held as long as an outbox task, which a push is
+                duration(property, "outbox.lease"), ReviewRules.read(property));
     }
 
     private static JiraSettings jira(Function<String, String> property) {
@@ -109,7 +149,7 @@ record Settings(
                 project,
                 required(property, "jira.postmortem-issue-type", null),
                 list(property.apply("jira.postmortem-labels")).stream().map(Settings::label).toList(),
-                priorities(property.apply("jira.priority-map")),
+                priorities("jira.priority-map", property.apply("jira.priority-map")),
                 extraFields(property.apply("jira.postmortem-extra-fields-file").strip()),
                 duration(property, "jira.search-settle"),
                 property.apply("jira.duplicate-transition").isBlank() ? null
@@ -124,12 +164,12 @@ record Settings(
     }
 
     /** "P1=Highest,P2=High" → {P1: Highest, P2: High}. */
-    static Map<String, String> priorities(String value) {
+    static Map<String, String> priorities(String key, String value) {
         Map<String, String> map = new LinkedHashMap<>();
         for (String pair : list(value)) {
             String[] parts = pair.split("=", 2);
             if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-                throw new IllegalArgumentException("jira.priority-map must look like P1=Highest,P2=High; '" + pair
+                throw new IllegalArgumentException(key + " must look like P1=Highest,P2=High; '" + pair
                         + "' is not incident-priority=Jira-priority");
             }
             map.put(parts[0].strip(), parts[1].strip());

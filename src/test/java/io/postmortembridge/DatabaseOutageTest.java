@@ -37,6 +37,7 @@ import io.postmortembridge.testsupport.CapturedLogs;
 import io.postmortembridge.testsupport.ExampleIncident;
 import io.postmortembridge.testsupport.LaggingJiraSearch;
 import io.postmortembridge.testsupport.PrivatePostgres;
+import io.postmortembridge.testsupport.JiraTeams;
 import io.postmortembridge.testsupport.RunningBridge;
 import io.postmortembridge.testsupport.Signed;
 import io.postmortembridge.testsupport.VendorApi;
@@ -81,6 +82,7 @@ class DatabaseOutageTest {
         properties.put("database.url", postgres.jdbcUrl() + "&currentSchema=" + schema);
         properties.put("database.user", "postgres");
         jira.server().resetMappings();
+        JiraTeams.everyProjectExistsWithoutABoard(jira, "postmortems@example.com", "jira-token");
         issues.clear();
     }
 
@@ -182,6 +184,7 @@ class DatabaseOutageTest {
     void taskRunningWhenTheDatabaseWentAwayRunsAgainAsSoonAsItIsBackNotAfterItsLease() {
         properties.put("pagerduty.webhook-secret", SECRET);
         properties.put("jira.base-url", jira.baseUrl());
+        properties.put("jira.webhook-secret", "jira-webhook-secret");
         properties.put("jira.email", "postmortems@example.com");
         properties.put("jira.api-token", "jira-token");
         properties.put("outbox.lease", "PT5M");

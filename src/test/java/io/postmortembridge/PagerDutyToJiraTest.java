@@ -42,6 +42,7 @@ import io.postmortembridge.testsupport.AdfSchema;
 import io.postmortembridge.testsupport.CapturedLogs;
 import io.postmortembridge.testsupport.OutboxRows;
 import io.postmortembridge.testsupport.Refdata;
+import io.postmortembridge.testsupport.JiraTeams;
 import io.postmortembridge.testsupport.RunningBridge;
 import io.postmortembridge.testsupport.Signed;
 import io.postmortembridge.testsupport.VendorApi;
@@ -77,6 +78,7 @@ class PagerDutyToJiraTest {
     @BeforeEach
     void stubVendors() {
         jira.server().resetMappings();
+        JiraTeams.everyProjectExistsWithoutABoard(jira, JIRA_EMAIL, JIRA_TOKEN);
         pagerDuty.server().resetMappings();
         stubPagerDutyRest();
         jira.stubFor(jiraCall(post(urlEqualTo(SEARCH))).willReturn(okJson(NO_ISSUES)));
@@ -87,6 +89,7 @@ class PagerDutyToJiraTest {
         properties.put("pagerduty.api-token", PAGERDUTY_TOKEN);
         properties.put("pagerduty.api-url", pagerDuty.baseUrl());
         properties.put("jira.base-url", jira.baseUrl());
+        properties.put("jira.webhook-secret", "jira-webhook-secret");
         properties.put("jira.email", JIRA_EMAIL);
         properties.put("jira.api-token", JIRA_TOKEN);
         properties.put("jira.postmortem-project", "OPS");
@@ -190,6 +193,7 @@ class PagerDutyToJiraTest {
     @Test
     void jiraOutageDelaysTheIssueButLosesNothing() {
         jira.server().resetMappings();
+        JiraTeams.everyProjectExistsWithoutABoard(jira, JIRA_EMAIL, JIRA_TOKEN);
         jira.stubFor(jiraCall(post(urlEqualTo(SEARCH))).inScenario("outage").whenScenarioStateIs(STARTED)
                 .willReturn(aResponse().withStatus(503)).willSetStateTo("still down"));
         jira.stubFor(jiraCall(post(urlEqualTo(SEARCH))).inScenario("outage").whenScenarioStateIs("still down")
@@ -210,6 +214,7 @@ class PagerDutyToJiraTest {
     @Test
     void rateLimitedJiraIsAskedAgainNoSoonerThanRetryAfter() {
         jira.server().resetMappings();
+        JiraTeams.everyProjectExistsWithoutABoard(jira, JIRA_EMAIL, JIRA_TOKEN);
         jira.stubFor(jiraCall(post(urlEqualTo(SEARCH))).inScenario("limited").whenScenarioStateIs(STARTED)
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")).willSetStateTo("ok"));
         jira.stubFor(jiraCall(post(urlEqualTo(SEARCH))).inScenario("limited").whenScenarioStateIs("ok")
@@ -230,6 +235,7 @@ class PagerDutyToJiraTest {
     @Test
     void issueCreatedWhoseAnswerWasLostIsAdoptedNotDuplicated() {
         jira.server().resetMappings();
+        JiraTeams.everyProjectExistsWithoutABoard(jira, JIRA_EMAIL, JIRA_TOKEN);
         jira.stubFor(jiraCall(post(urlEqualTo(SEARCH))).inScenario("lost answer").whenScenarioStateIs(STARTED)
                 .willReturn(okJson(NO_ISSUES)));
         // Jira creates the issue, but its answer comes after the client gave up waiting
@@ -252,6 +258,7 @@ class PagerDutyToJiraTest {
     @Test
     void jiraTimingOutLogsOneWarningLinePerAttemptAndNoStackTrace() {
         jira.server().resetMappings();
+        JiraTeams.everyProjectExistsWithoutABoard(jira, JIRA_EMAIL, JIRA_TOKEN);
         jira.stubFor(jiraCall(post(urlEqualTo(SEARCH))).inScenario("slow").whenScenarioStateIs(STARTED)
                 .willReturn(okJson(NO_ISSUES).withFixedDelay(3000)).willSetStateTo("fast"));
         jira.stubFor(jiraCall(post(urlEqualTo(SEARCH))).inScenario("slow").whenScenarioStateIs("fast")
@@ -318,6 +325,7 @@ class PagerDutyToJiraTest {
     @Test
     void restartWhileJiraIsDownNeitherLosesNorDuplicatesTheIssue() {
         jira.server().resetMappings();
+        JiraTeams.everyProjectExistsWithoutABoard(jira, JIRA_EMAIL, JIRA_TOKEN);
         jira.stubFor(jiraCall(post(urlEqualTo(SEARCH))).willReturn(aResponse().withStatus(503)));
         bridge = RunningBridge.start(properties);
         deliver("resolved_v3.json", "delivery-1");
@@ -325,6 +333,8 @@ class PagerDutyToJiraTest {
         bridge.close();
 
         jira.server().resetMappings();
+
+        JiraTeams.everyProjectExistsWithoutABoard(jira, JIRA_EMAIL, JIRA_TOKEN);
         jira.stubFor(jiraCall(post(urlEqualTo(SEARCH))).willReturn(okJson(NO_ISSUES)));
         jira.stubFor(jiraCall(post(urlEqualTo(CREATE))).willReturn(created("PM-4")));
         bridge = RunningBridge.start(properties);

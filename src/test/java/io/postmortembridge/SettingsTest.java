@@ -88,6 +88,7 @@ class SettingsTest {
         properties.put("jira.email", "ops@acme.example");
         properties.put("jira.api-token", "ATATT3xFfGF0-token-value");
         properties.put("pagerduty.webhook-secret", "lDQHScfUeXUKaQRNF+8XIiDKZ7XX3itBAYzwU0TARw8lJqRnkKl2iB1anSb0Z+IK");
+        properties.put("jira.webhook-secret", "jira-admin-webhook-secret");
     }
 
     @Test

@@ -26,6 +26,19 @@ class StartupTest {
     }
 
     @Test
+    void jiraWithoutItsOwnWebhookSecretRefusesToStart() {
+        Map<String, String> properties = RunningBridge.defaults(RunningBridge.workDir("startup"));
+        properties.put("jira.base-url", "https://acme.atlassian.net");
+        properties.put("jira.email", "postmortems@example.com");
+        properties.put("jira.api-token", "token");
+        properties.put("pagerduty.webhook-secret", "pd-secret");
+
+        assertThatThrownBy(() -> RunningBridge.start(properties))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("jira.webhook-secret (JIRA_WEBHOOK_SECRET) is not set");
+    }
+
+    @Test
     void busyPortRefusesToStartInsteadOfRunningWithoutIt() throws IOException {
         try (ServerSocket taken = new ServerSocket(0)) {
             Map<String, String> properties = RunningBridge.defaults(RunningBridge.workDir("startup"));

@@ -61,14 +61,18 @@ public final class Outbox {
         wake.run();
     }
 
-    /** Adds a task inside the caller's transaction, due now; a task with the same key is added once. */
-    void enqueue(Handle h, String kind, String dedupeKey, String payload) {
-        enqueue(h, kind, dedupeKey, payload, clock.instant());
+    /**
+     * Adds a task inside the caller's transaction, due now; a task with the same key is added once.
+     *
+     * @return 1 when added, 0 when a task with that key was there already
+     */
+    int enqueue(Handle h, String kind, String dedupeKey, String payload) {
+        return enqueue(h, kind, dedupeKey, payload, clock.instant());
     }
 
     /** Adds a task inside the caller's transaction, due at a time; a task with the same key is added once. */
-    void enqueue(Handle h, String kind, String dedupeKey, String payload, Instant due) {
-        h.createUpdate("""
+    int enqueue(Handle h, String kind, String dedupeKey, String payload, Instant due) {
+        return h.createUpdate("""
                         INSERT INTO outbox (kind, dedupe_key, payload, status, attempts, next_attempt_at,
                             created_at, updated_at)
                         SELECT :kind, :key, :payload, 'pending', 0, :due, :now, :now

@@ -107,7 +107,7 @@ public final class WebhookIntake {
      * Declared JSON? Media types are compared without regard to case (RFC 9110), and parameters such
      * as {@code charset} are allowed.
      */
-    private static boolean isJson(String contentType) {
+    public static boolean isJson(String contentType) {
         String type = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
     }

@@ -37,6 +37,7 @@ import io.postmortembridge.incidentlog.PostmortemStatus;
 import io.postmortembridge.testsupport.CapturedLogs;
 import io.postmortembridge.testsupport.ExampleIncident;
 import io.postmortembridge.testsupport.LaggingJiraSearch;
+import io.postmortembridge.testsupport.JiraTeams;
 import io.postmortembridge.testsupport.RunningBridge;
 import io.postmortembridge.testsupport.Signed;
 import io.postmortembridge.testsupport.VendorApi;
@@ -69,6 +70,7 @@ class JiraSearchLagTest {
     void jiraWithALaggingSearch() {
         issues.clear();
         jira.server().resetMappings();
+        JiraTeams.everyProjectExistsWithoutABoard(jira, EMAIL, TOKEN);
         jira.stubFor(authenticated(post(urlEqualTo(SEARCH))).willReturn(aResponse().withTransformers(LaggingJiraSearch.NAME)));
         // the first create is made, but its answer comes after the service gave up waiting
         jira.stubFor(authenticated(post(urlEqualTo(CREATE))).inScenario("lost").whenScenarioStateIs(STARTED)
@@ -89,6 +91,7 @@ class JiraSearchLagTest {
         properties = RunningBridge.defaults(RunningBridge.workDir("jira-search-lag"));
         properties.put("pagerduty.webhook-secret", SECRET);
         properties.put("jira.base-url", jira.baseUrl());
+        properties.put("jira.webhook-secret", "jira-webhook-secret");
         properties.put("jira.email", EMAIL);
         properties.put("jira.api-token", TOKEN);
         properties.put("camel.component.http.response-timeout", "1000");
