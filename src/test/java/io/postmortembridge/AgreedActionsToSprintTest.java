@@ -312,14 +312,16 @@ class AgreedActionsToSprintTest {
         startWithPostmortemIssue();
         issues.refuse(fields -> BOB.equals(fields.at("/assignee/accountId").asText())
                 ? "assignee: User 'Bob Stone' cannot be assigned issues." : null);
-        agreeTo(row("Add an alert when checkout-api p99 latency exceeds 2 s for 5 minutes", mention(ANN, "Ann Lee"),
-                        date(inDays(14))),
+        String special = "Alert when \"checkout-api\" p99 > 2 s (AND 5xx ~ 1%) for 5 min: *not* [~accountid:x] \\ {code}";
+        agreeTo(row(special, mention(ANN, "Ann Lee"), date(inDays(14))),
                 row("Reject malformed postal codes in the address form", text("Bob Stone"), text(inDays(21).toString())));
 
         jiraWebhook();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> commentsOnPostmortem().size() == 1);
         assertThat(issues.issues()).extracting(JiraActionsStandIn.Issue::key).containsExactly("PAY-1");
+        assertThat(issues.issues().get(0).fields().get("summary").asText()).as("markup and JQL characters kept as text")
+                .isEqualTo(special);
         LoggedAction refused = actions().get(1);
         assertThat(refused.status()).isEqualTo(LoggedAction.REFUSED);
         assertThat(refused.refusal()).contains("cannot be assigned", "permission to be assigned issues in project PAY");
@@ -377,6 +379,32 @@ class AgreedActionsToSprintTest {
         java.util.Optional<String> checkpoint = bridge.database().withHandle(h -> h.createQuery(
                 "SELECT reached FROM checkpoint WHERE name = 'jira-actions'").mapTo(String.class).findOne());
         assertThat(checkpoint).as("where the poll got to survives a restart").isPresent();
+    }
+
+    @Test
+    void webhookAndPollThatSawTheSameUpdatePushOnce() throws Exception {
+        properties.put("actions.poll-schedule", "* * * * * ?");
+        jira.stubFor(authenticated(post(urlEqualTo("/rest/api/3/search/jql")))
+                .withRequestBody(matchingJsonPath("$.jql", containing("labels = \"actions-agreed\"")))
+                .willReturn(okJson("{\"issues\":[],\"isLast\":true}")));
+        startWithPostmortemIssue();
+        agreeTo(row("Add an alert when checkout-api p99 latency exceeds 2 s for 5 minutes", mention(ANN, "Ann Lee"),
+                date(inDays(14))));
+        String sameUpdate = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ")
+                .withZone(ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(updated));
+        jira.stubFor(authenticated(post(urlEqualTo("/rest/api/3/search/jql")))
+                .withRequestBody(matchingJsonPath("$.jql", containing("labels = \"actions-agreed\"")))
+                .willReturn(okJson("{\"issues\":[{\"id\":\"10001\",\"key\":\"PM-1\",\"fields\":{\"updated\":\""
+                        + sameUpdate + "\",\"labels\":[\"actions-agreed\"]}}],\"isLast\":true}")));
+
+        jiraWebhook();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> commentsOnPostmortem().size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> requests("/rest/api/3/search/jql").stream()
+                .filter(r -> r.getBodyAsString().contains("updated >=")).count() >= 3);
+        assertThat(pushesStored()).as("one push request for one update, whoever saw it").isEqualTo(1);
+        assertThat(requests(ISSUE)).hasSize(1);
+        assertThat(issues.issues()).hasSize(1);
     }
 
     @Test

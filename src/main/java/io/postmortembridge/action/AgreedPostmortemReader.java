@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.postmortembridge.postmortem.DraftComposer;
+
 /**
  * Reads what a review meeting agreed, either from the post-mortem issue's description (an Atlassian
  * Document Format document, as Jira Cloud REST v3 returns it after the facilitator edited the draft)
@@ -319,14 +321,7 @@ public final class AgreedPostmortemReader {
     }
 
     private static String quoted(String name) {
-        if (name.length() <= NAME_QUOTED_LENGTH) {
-            return name;
-        }
-        int end = NAME_QUOTED_LENGTH - 1;
-        if (Character.isHighSurrogate(name.charAt(end - 1))) {
-            end--;
-        }
-        return name.substring(0, end) + "…";
+        return DraftComposer.cut(name, NAME_QUOTED_LENGTH);
     }
 
     private static ActionRow row(int position, Map<Integer, Text> cells, Map<Column, Integer> columns) {

@@ -1,15 +1,11 @@
 package io.postmortembridge.jira;
 
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.postmortembridge.server.HmacSha256;
 
 /**
  * Verifies {@code X-Hub-Signature} on Jira Cloud admin webhooks that have a secret:
@@ -38,18 +34,8 @@ public final class JiraWebhookSignature {
         boolean matched = false;
         for (byte[] secret : secrets) {
             // every secret is compared, each in constant time
-            matched |= MessageDigest.isEqual(hmacHex(secret, body), given);
+            matched |= MessageDigest.isEqual(HmacSha256.hex(secret, body), given);
         }
         return matched;
-    }
-
-    static byte[] hmacHex(byte[] secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body)).getBytes(StandardCharsets.US_ASCII);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-        }
     }
 }

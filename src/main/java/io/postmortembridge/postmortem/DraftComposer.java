@@ -219,7 +219,7 @@ public final class DraftComposer {
     }
 
     /** Cuts to at most {@code max} characters without splitting a surrogate pair, marking the cut. */
-    static String cut(String text, int max) {
+    public static String cut(String text, int max) {
         if (text.length() <= max) {
             return text;
         }

@@ -1,15 +1,11 @@
 package io.postmortembridge.incident.pagerduty;
 
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.postmortembridge.server.HmacSha256;
 
 /**
  * Verifies {@code X-PagerDuty-Signature} on V3 webhooks: HMAC-SHA256 of the raw body, hex encoded,
@@ -36,7 +32,7 @@ public final class PagerDutySignature {
         }
         boolean matched = false;
         for (byte[] secret : secrets) {
-            byte[] expected = hmacHex(secret, body);
+            byte[] expected = HmacSha256.hex(secret, body);
             for (String entry : header.split(",")) {
                 String candidate = entry.trim();
                 if (candidate.startsWith(VERSION_PREFIX)) {
@@ -49,15 +45,5 @@ public final class PagerDutySignature {
             }
         }
         return matched;
-    }
-
-    private static byte[] hmacHex(byte[] secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body)).getBytes(StandardCharsets.US_ASCII);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-        }
     }
 }
