@@ -267,6 +267,31 @@ class AgreedActionsToSprintTest {
     }
 
     @Test
+    void rateLimitedCreateWaitsWhatJiraAskedAndThenMakesOneIssue() throws Exception {
+        startWithPostmortemIssue();
+        jira.stubFor(authenticated(post(urlEqualTo(BULK))).atPriority(1).inScenario("limited")
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"errorMessages\":[\"Rate limit exceeded.\"]}"))
+                .willSetStateTo("open"));
+        agreeTo(row("Add an alert when checkout-api p99 latency exceeds 2 s for 5 minutes", mention(ANN, "Ann Lee"),
+                date(inDays(14))));
+
+        jiraWebhook();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> commentsOnPostmortem().size() == 1);
+        List<LoggedRequest> bulks = requests(BULK);
+        assertThat(bulks).hasSize(2);
+        assertThat(Duration.between(bulks.get(0).getLoggedDate().toInstant(), bulks.get(1).getLoggedDate().toInstant()))
+                .as("not sooner than Retry-After").isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+        assertThat(issues.issues()).extracting(JiraActionsStandIn.Issue::key).containsExactly("PAY-1");
+        assertThat(requests("/rest/api/3/search/jql").stream().filter(r -> r.getBodyAsString().contains("labels in (")))
+                .as("a refused create made nothing: no wait for the search to settle, one search per attempt")
+                .hasSize(2);
+    }
+
+    @Test
     void restartWhileACreateIsUnansweredNeverMakesASecondIssue() throws Exception {
         properties.put("camel.component.http.response-timeout", "3000");
         properties.put("jira.search-settle", "PT2S");
