@@ -173,12 +173,14 @@ public final class ActionLog {
     }
 
     /**
-     * Forgets refused actions that are no longer in the table (the row was fixed into another action,
-     * or removed): an action in Jira is never forgotten.
+     * Forgets actions no longer in the table (the row was fixed into another action, or removed) that
+     * are not in Jira: an action in Jira is never forgotten, nor is one whose create went unanswered,
+     * which Jira may hold.
      */
-    public void forgetRefusedExcept(long incidentId, List<String> actionKeys) {
+    public void forgetUnpushedExcept(long incidentId, List<String> actionKeys) {
         jdbi.useHandle(h -> {
             var update = h.createUpdate("DELETE FROM action WHERE incident_id = :id AND jira_key IS NULL"
+                    + " AND create_sent_at IS NULL"
                     + (actionKeys.isEmpty() ? "" : " AND action_key NOT IN (<keys>)"));
             update.bind("id", incidentId);
             if (!actionKeys.isEmpty()) {

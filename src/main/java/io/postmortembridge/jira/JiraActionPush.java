@@ -200,10 +200,11 @@ public final class JiraActionPush {
                     due, team.name(), team.project(), errors.isEmpty() ? LoggedAction.PENDING : LoggedAction.REFUSED,
                     errors.isEmpty() ? null : String.join(" ", errors));
         }
-        actionLog.forgetRefusedExcept(incidentId, current);
+        actionLog.forgetUnpushedExcept(incidentId, current);
 
         List<LoggedAction> actions = actionLog.actions(incidentId);
-        List<LoggedAction> pending = actions.stream().filter(a -> LoggedAction.PENDING.equals(a.status())).toList();
+        List<LoggedAction> pending = actions.stream()
+                .filter(a -> LoggedAction.PENDING.equals(a.status()) && current.contains(a.actionKey())).toList();
         if (!pending.isEmpty()) {
             create(incident, postmortemKey, postmortem, pending);
         }
