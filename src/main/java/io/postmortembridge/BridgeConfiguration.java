@@ -99,9 +99,10 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("incidentIntake", new IncidentIntake(database, inbox, incidentLog, List.of(pagerDutyParser),
                 clock, intakeSchedule::wake));
         registry.bind("incidentIntakeSchedule", intakeSchedule);
+        WebhookIntake webhookIntake = new WebhookIntake(inbox, database, clock, meters);
         registry.bind("pagerDutyWebhook", new PagerDutyWebhook(
                 settings.pagerDutySecrets().isEmpty() ? null : new PagerDutySignature(settings.pagerDutySecrets()),
-                pagerDutyParser, new WebhookIntake(inbox, database, clock, meters)));
+                pagerDutyParser, webhookIntake));
         registry.bind("pagerDutyHeaders", pagerDutyHeaders());
         registry.bind("pagerDutyEnricher", new PagerDutyEnricher(
                 settings.pagerDutyApiToken().isEmpty() ? null
@@ -114,7 +115,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         ActionSettings actions = settings.actions();
         registry.bind("jiraWebhook", new JiraWebhook(
                 settings.jiraWebhookSecrets().isEmpty() ? null : new JiraWebhookSignature(settings.jiraWebhookSecrets()),
-                actionLog, database, settings.jira(), actions.agreedLabel(), json, clock, meters));
+                actionLog, database, settings.jira(), actions.agreedLabel(), json, webhookIntake));
         ApiAccess apiAccess = new ApiAccess(settings.apiToken(), !settings.jira().dryRun());
         if (settings.jira().dryRun()) {
             registry.bind("postmortemPublisher", new DryRunPostmortemPublisher(Path.of(settings.dryRunDirectory()),

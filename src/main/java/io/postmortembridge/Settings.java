@@ -107,21 +107,10 @@ record Settings(
     }
 
     private static ActionSettings actions(Function<String, String> property) {
-        String label = required(property, "actions.agreed-label", null);
-        if (label.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("actions.agreed-label: Jira labels cannot contain spaces: '" + label + "'");
-        }
+        String label = label("actions.agreed-label", required(property, "actions.agreed-label", null));
         String sprint = required(property, "actions.sprint", null);
-        if (!ActionSettings.SPRINT_MODES.contains(sprint)) {
-            throw new IllegalArgumentException("actions.sprint must be one of " + ActionSettings.SPRINT_MODES
-                    + " (the team's active sprint, its first future sprint, or the backlog), not '" + sprint + "'");
-        }
-        List<String> labels = list(property.apply("actions.labels"));
-        labels.forEach(l -> {
-            if (l.chars().anyMatch(Character::isWhitespace)) {
-                throw new IllegalArgumentException("actions.labels: Jira labels cannot contain spaces: '" + l + "'");
-            }
-        });
+        List<String> labels = list(property.apply("actions.labels")).stream()
+                .map(l -> label("actions.labels", l)).toList();
         return new ActionSettings(label, sprint, priorities("actions.priority-map", property.apply("actions.priority-map")),
                 labels, zone(property, "postmortem.time-zone"),
                 // one push of an incident at a time: held as long as an outbox task, which a push is
@@ -148,7 +137,7 @@ record Settings(
                 baseUrl.isEmpty() ? null : baseUrl.replaceAll("/+$", ""),
                 project,
                 required(property, "jira.postmortem-issue-type", null),
-                list(property.apply("jira.postmortem-labels")).stream().map(Settings::label).toList(),
+                list(property.apply("jira.postmortem-labels")).stream().map(l -> label("jira.postmortem-labels", l)).toList(),
                 priorities("jira.priority-map", property.apply("jira.priority-map")),
                 extraFields(property.apply("jira.postmortem-extra-fields-file").strip()),
                 duration(property, "jira.search-settle"),
@@ -156,9 +145,9 @@ record Settings(
                         : property.apply("jira.duplicate-transition").strip());
     }
 
-    private static String label(String label) {
+    private static String label(String key, String label) {
         if (label.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("jira.postmortem-labels: Jira labels cannot contain spaces: '" + label + "'");
+            throw new IllegalArgumentException(key + ": Jira labels cannot contain spaces: '" + label + "'");
         }
         return label;
     }

@@ -26,7 +26,8 @@ public record ActionSettings(String agreedLabel, String sprint, Map<String, Stri
         priorities = Map.copyOf(priorities);
         labels = List.copyOf(labels);
         if (!SPRINT_MODES.contains(sprint)) {
-            throw new IllegalArgumentException("actions.sprint must be one of " + SPRINT_MODES + ", not " + sprint);
+            throw new IllegalArgumentException("actions.sprint must be one of " + SPRINT_MODES
+                    + " (the team's active sprint, its first future sprint, or the backlog), not '" + sprint + "'");
         }
     }
 

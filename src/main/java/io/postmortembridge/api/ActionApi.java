@@ -190,11 +190,7 @@ public final class ActionApi {
                     } catch (TransientFailure e) {
                         continue;
                     }
-                    if (found instanceof OwnerLookup.Unknown) {
-                        findings.add(ActionReview.ownerUnknown(row.row(), written.text()));
-                    } else if (found instanceof OwnerLookup.Ambiguous ambiguous) {
-                        findings.add(ActionReview.ownerAmbiguous(row.row(), written.text(), ambiguous.candidates()));
-                    }
+                    found.finding(row.row(), written.text()).ifPresent(findings::add);
                 }
             }
         }

@@ -27,7 +27,7 @@ import io.postmortembridge.server.HttpAnswer;
 public final class WebhookIntake {
 
     /** What became of a delivery, as counted in {@code postmortem_bridge_webhooks_total{outcome}}. */
-    private enum Outcome {
+    public enum Outcome {
         ACCEPTED, DUPLICATE, IGNORED, REJECTED, UNAVAILABLE
     }
 
@@ -113,20 +113,36 @@ public final class WebhookIntake {
     }
 
     private HttpAnswer unavailable(Source source, String problem) {
+        return unavailable(source.id(), source.displayName(), problem);
+    }
+
+    /**
+     * The answer to a delivery the incident log cannot store now: 503, so that the sender tries again
+     * later; logged once a minute whatever the sender.
+     *
+     * @param sender      how metrics name the sender, e.g. jira
+     * @param displayName how the log names it, e.g. Jira
+     */
+    public HttpAnswer unavailable(String sender, String displayName, String problem) {
         long held = unavailable.tryAcquire();
         if (held >= 0) {
             LOG.warn("Answering {} webhooks 503, so that they are sent again later: the incident log cannot store "
-                    + "them ({}){}", source.displayName(), problem,
+                    + "them ({}){}", displayName, problem,
                     held > 0 ? "; " + held + " more answered 503 in the last minute" : "");
         }
-        return counted(source, Outcome.UNAVAILABLE,
+        return counted(sender, Outcome.UNAVAILABLE,
                 HttpAnswer.error(503, "the incident log cannot store this delivery now; send it again later"));
     }
 
     private HttpAnswer counted(Source source, Outcome outcome, HttpAnswer answer) {
-        counters.computeIfAbsent(source.id() + "/" + outcome, key -> Counter.builder("postmortem_bridge_webhooks")
+        return counted(source.id(), outcome, answer);
+    }
+
+    /** Counts the answer in {@code postmortem_bridge_webhooks_total{source, outcome}} and returns it. */
+    public HttpAnswer counted(String sender, Outcome outcome, HttpAnswer answer) {
+        counters.computeIfAbsent(sender + "/" + outcome, key -> Counter.builder("postmortem_bridge_webhooks")
                         .description("Webhook deliveries by source and what became of them")
-                        .tag("source", source.id())
+                        .tag("source", sender)
                         .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
                         .register(meters))
                 .increment();

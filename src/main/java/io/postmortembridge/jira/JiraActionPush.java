@@ -20,7 +20,6 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -36,7 +35,6 @@ import io.postmortembridge.action.Team;
 import io.postmortembridge.action.Teams;
 import io.postmortembridge.failure.PermanentFailure;
 import io.postmortembridge.failure.TransientFailure;
-import io.postmortembridge.http.VendorCall;
 import io.postmortembridge.http.VendorHttp;
 import io.postmortembridge.http.VendorReply;
 import io.postmortembridge.incidentlog.ActionLog;
@@ -68,7 +66,6 @@ import io.postmortembridge.postmortem.document.Paragraph;
 public final class JiraActionPush {
 
     private static final Logger LOG = LoggerFactory.getLogger(JiraActionPush.class);
-    private static final int BULK_LIMIT = 50;
     private static final Duration BUSY_RETRY = Duration.ofSeconds(5);
 
     private final VendorHttp jira;
@@ -190,10 +187,8 @@ public final class JiraActionPush {
             if (owner instanceof OwnerLookup.Found found) {
                 ownerId = found.accountId();
                 ownerName = found.displayName();
-            } else if (owner instanceof OwnerLookup.Unknown) {
-                errors.add(ActionReview.ownerUnknown(row.row(), ownerName).message());
-            } else if (owner instanceof OwnerLookup.Ambiguous ambiguous) {
-                errors.add(ActionReview.ownerAmbiguous(row.row(), ownerName, ambiguous.candidates()).message());
+            } else if (owner != null) {
+                owner.finding(row.row(), ownerName).map(Finding::message).ifPresent(errors::add);
             }
             LocalDate due = row.due() instanceof ActionRow.Due.On on ? on.date() : null;
             actionLog.upsert(incidentId, actionKey, label(incident, actionKey), row.row(), text, ownerId, ownerName,
@@ -244,8 +239,8 @@ public final class JiraActionPush {
                 toCreate.add(action);
             }
         }
-        for (int from = 0; from < toCreate.size(); from += BULK_LIMIT) {
-            List<LoggedAction> chunk = toCreate.subList(from, Math.min(toCreate.size(), from + BULK_LIMIT));
+        for (int from = 0; from < toCreate.size(); from += JiraActionRequests.BULK_LIMIT) {
+            List<LoggedAction> chunk = toCreate.subList(from, Math.min(toCreate.size(), from + JiraActionRequests.BULK_LIMIT));
             List<JiraActionRequests.NewActionIssue> issues = new ArrayList<>();
             for (LoggedAction action : chunk) {
                 Team team = teams.named(action.team()).orElseThrow();
@@ -302,7 +297,7 @@ public final class JiraActionPush {
         String token = null;
         do {
             VendorReply reply = jira.send(actionRequests.searchByLabels(null, labels, token));
-            answer(reply, "search for actions created before");
+            requireSuccess(reply, "search for actions created before");
             JiraActionRequests.LabelSearchPage page = actionRequests.parseLabelSearch(reply.body());
             found.addAll(page.issues());
             token = page.isLast() ? null : page.nextPageToken();
@@ -318,7 +313,7 @@ public final class JiraActionPush {
 
     private JiraActionRequests.IssueRead read(String key) {
         VendorReply reply = jira.send(actionRequests.readIssue(key));
-        answer(reply, "read post-mortem issue " + key);
+        requireSuccess(reply, "read post-mortem issue " + key);
         try {
             return actionRequests.parseIssue(reply.body());
         } catch (IllegalArgumentException e) {
@@ -361,7 +356,7 @@ public final class JiraActionPush {
         if (actionLog.outcomeHash(incidentId).map(hash::equals).orElse(false)) {
             return;
         }
-        answer(jira.send(requests.comment(postmortemKey, adf)), "comment on post-mortem issue " + postmortemKey);
+        requireSuccess(jira.send(requests.comment(postmortemKey, adf)), "comment on post-mortem issue " + postmortemKey);
         actionLog.recordOutcomeHash(incidentId, hash);
     }
 
@@ -400,17 +395,13 @@ public final class JiraActionPush {
         return incidentPriority == null ? null : settings.priorities().get(incidentPriority);
     }
 
-    private JsonNode answer(VendorReply reply, String action) {
+    /** Throws what a failed reply means: try again later, or stop until someone fixes the setting named. */
+    private void requireSuccess(VendorReply reply, String action) {
         if (reply.isTransientFailure()) {
             throw reply.transientFailure("Jira (" + action + ")");
         }
         if (!reply.isSuccess()) {
             throw new PermanentFailure(JiraErrors.explain(action, reply.status(), reply.body(), jiraSettings, json));
-        }
-        try {
-            return json.readTree(reply.body() == null || reply.body().isBlank() ? "{}" : reply.body());
-        } catch (IOException e) {
-            throw new TransientFailure("Jira's answer to " + action + " is not JSON", null);
         }
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -377,23 +376,17 @@ public final class JiraActionRequests {
             .comparing((FoundIssue i) -> createdInstant(i.created()))
             .thenComparingLong(i -> issueNumber(i.key()));
 
-    /** Jira writes created as 2024-01-31T10:15:30.000+0000. */
-    private static final DateTimeFormatter JIRA_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
-
     private static Instant createdInstant(String created) {
         if (created == null) {
             return Instant.MAX;
         }
-        try {
-            return OffsetDateTime.parse(created, JIRA_TIME).toInstant();
-        } catch (DateTimeParseException e) {
+        return JiraTime.parse(created).orElseGet(() -> {
             try {
                 return OffsetDateTime.parse(created).toInstant();
-            } catch (DateTimeParseException again) {
+            } catch (DateTimeParseException e) {
                 return Instant.MAX;
             }
-        }
+        });
     }
 
     private static long issueNumber(String key) {

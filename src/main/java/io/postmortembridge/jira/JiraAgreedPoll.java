@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +31,6 @@ public final class JiraAgreedPoll {
     static final String CHECKPOINT = "jira-actions";
     /** JQL compares times to the minute, in the account's own time zone: relative minutes avoid both. */
     private static final Duration OVERLAP = Duration.ofMinutes(2);
-    private static final DateTimeFormatter JIRA_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
     private static final int PAGE = 100;
 
     private final VendorHttp jira;
@@ -83,8 +80,8 @@ public final class JiraAgreedPoll {
             for (JsonNode issue : page.path("issues")) {
                 seen++;
                 String key = issue.path("key").asText();
-                Long updated = updated(issue.path("fields").path("updated").asText(""));
-                if (updated != null && actionLog.requestPush(key, updated)) {
+                Optional<Instant> updated = JiraTime.parse(issue.path("fields").path("updated").asText(""));
+                if (updated.isPresent() && actionLog.requestPush(key, updated.get().toEpochMilli())) {
                     asked++;
                 }
             }
@@ -117,14 +114,6 @@ public final class JiraAgreedPoll {
             return json.readTree(reply.body());
         } catch (IOException e) {
             throw new TransientFailure("Jira's answer to the search for agreed post-mortems is not JSON", null);
-        }
-    }
-
-    private static Long updated(String text) {
-        try {
-            return OffsetDateTime.parse(text, JIRA_TIME).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
-            return null;
         }
     }
 }

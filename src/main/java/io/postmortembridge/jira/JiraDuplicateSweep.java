@@ -2,9 +2,6 @@ package io.postmortembridge.jira;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,7 +37,6 @@ import io.postmortembridge.postmortem.document.Paragraph;
 public final class JiraDuplicateSweep {
 
     private static final Logger LOG = LoggerFactory.getLogger(JiraDuplicateSweep.class);
-    private static final DateTimeFormatter JIRA_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
     private final VendorHttp jira;
     private final JiraSettings settings;
@@ -151,11 +147,7 @@ public final class JiraDuplicateSweep {
 
     /** Jira writes times as 2026-04-01T02:07:30.000+0000; one it does not is sorted last. */
     private static Instant created(String value) {
-        try {
-            return OffsetDateTime.parse(value, JIRA_TIME).toInstant();
-        } catch (DateTimeParseException e) {
-            return Instant.MAX;
-        }
+        return JiraTime.parse(value).orElse(Instant.MAX);
     }
 
     private record Issue(String key, long id, Instant created, JsonNode links) {

@@ -1,14 +1,9 @@
 package io.postmortembridge.jira;
 
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,12 +13,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.postmortembridge.incidentlog.ActionLog;
 import io.postmortembridge.incidentlog.Database;
 import io.postmortembridge.incidentlog.WebhookIntake;
-import io.postmortembridge.logging.OncePer;
+import io.postmortembridge.incidentlog.WebhookIntake.Outcome;
 import io.postmortembridge.server.HttpAnswer;
 
 /**
@@ -35,8 +28,8 @@ import io.postmortembridge.server.HttpAnswer;
 public final class JiraWebhook {
 
     private static final Logger LOG = LoggerFactory.getLogger(JiraWebhook.class);
-    /** Jira's v2 time format in webhook bodies: 2019-02-16T13:12:10.037-0800. */
-    private static final DateTimeFormatter JIRA_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+    /** How metrics name the sender: postmortem_bridge_webhooks_total{source="jira"}. */
+    private static final String SENDER = "jira";
 
     private final JiraWebhookSignature signature;
     private final ActionLog actions;
@@ -45,12 +38,11 @@ public final class JiraWebhook {
     private final boolean dryRun;
     private final String agreedLabel;
     private final ObjectReader json;
-    private final MeterRegistry meters;
-    private final OncePer unavailable;
+    private final WebhookIntake intake;
 
     /** @param signature null only in dry-run without a configured secret, where anyone may post */
     public JiraWebhook(JiraWebhookSignature signature, ActionLog actions, Database database, JiraSettings jira,
-            String agreedLabel, ObjectMapper json, Clock clock, MeterRegistry meters) {
+            String agreedLabel, ObjectMapper json, WebhookIntake intake) {
         this.signature = signature;
         this.actions = actions;
         this.database = database;
@@ -58,8 +50,7 @@ public final class JiraWebhook {
         this.dryRun = jira.dryRun();
         this.agreedLabel = agreedLabel;
         this.json = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        this.meters = meters;
-        this.unavailable = new OncePer(Duration.ofMinutes(1), clock);
+        this.intake = intake;
     }
 
     /**
@@ -68,25 +59,25 @@ public final class JiraWebhook {
      */
     public HttpAnswer receive(Object body, String contentType, String signatureHeader) {
         if (!WebhookIntake.isJson(contentType)) {
-            return counted("rejected", HttpAnswer.error(415, "the body must be JSON, sent with Content-Type: "
+            return counted(Outcome.REJECTED, HttpAnswer.error(415, "the body must be JSON, sent with Content-Type: "
                     + "application/json"));
         }
         byte[] raw = body instanceof byte[] bytes ? bytes : new byte[0];
         if (signature != null && !signature.verify(raw, signatureHeader)) {
             LOG.warn("Refused a Jira webhook: {}; if Jira sent it, JIRA_WEBHOOK_SECRET does not hold the webhook's secret",
                     signatureHeader == null ? "no X-Hub-Signature header" : "X-Hub-Signature does not match");
-            return counted("rejected", HttpAnswer.error(401, "invalid or missing X-Hub-Signature"));
+            return counted(Outcome.REJECTED, HttpAnswer.error(401, "invalid or missing X-Hub-Signature"));
         }
         JiraIssueChange change;
         try {
             change = read(raw);
         } catch (IllegalArgumentException e) {
             LOG.warn("Refused a Jira webhook: {}", e.getMessage());
-            return counted("rejected", HttpAnswer.error(400, e.getMessage()));
+            return counted(Outcome.REJECTED, HttpAnswer.error(400, e.getMessage()));
         }
         String ignored = whyIgnored(change);
         if (ignored != null) {
-            return counted("ignored", HttpAnswer.of(202, "status", "ignored", "reason", ignored));
+            return counted(Outcome.IGNORED, HttpAnswer.of(202, "status", "ignored", "reason", ignored));
         }
         if (!database.isMigrated()) {
             return unavailable(database.problem());
@@ -98,10 +89,10 @@ public final class JiraWebhook {
             return unavailable(Database.describe(e));
         }
         if (!stored) {
-            return counted("duplicate", HttpAnswer.of(200, "status", "duplicate", "issue", change.issueKey()));
+            return counted(Outcome.DUPLICATE, HttpAnswer.of(200, "status", "duplicate", "issue", change.issueKey()));
         }
         LOG.info("Post-mortem {} is marked {}: reading its actions", change.issueKey(), agreedLabel);
-        return counted("accepted", HttpAnswer.of(202, "status", "accepted", "issue", change.issueKey()));
+        return counted(Outcome.ACCEPTED, HttpAnswer.of(202, "status", "accepted", "issue", change.issueKey()));
     }
 
     /** What a webhook says about an issue; {@code updated} in epoch milliseconds. */
@@ -141,11 +132,8 @@ public final class JiraWebhook {
             return updated.asLong();
         }
         if (updated.isTextual()) {
-            try {
-                return OffsetDateTime.parse(updated.asText(), JIRA_TIME).toInstant().toEpochMilli();
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("issue.fields.updated is not a Jira time: " + clip(updated.asText()));
-            }
+            return JiraTime.parse(updated.asText()).map(Instant::toEpochMilli).orElseThrow(() ->
+                    new IllegalArgumentException("issue.fields.updated is not a Jira time: " + clip(updated.asText())));
         }
         if (timestamp.isNumber()) {
             return timestamp.asLong();
@@ -173,21 +161,11 @@ public final class JiraWebhook {
     }
 
     private HttpAnswer unavailable(String problem) {
-        long held = unavailable.tryAcquire();
-        if (held >= 0) {
-            LOG.warn("Answering Jira webhooks 503, so that they are sent again later: the incident log cannot store "
-                    + "them ({}){}", problem, held > 0 ? "; " + held + " more answered 503 in the last minute" : "");
-        }
-        return counted("unavailable", HttpAnswer.error(503,
-                "the incident log cannot store this delivery now; send it again later"));
+        return intake.unavailable(SENDER, "Jira", problem);
     }
 
-    private HttpAnswer counted(String outcome, HttpAnswer answer) {
-        Counter.builder("postmortem_bridge_webhooks")
-                .description("Webhook deliveries by source and what became of them")
-                .tag("source", "jira").tag("outcome", outcome.toLowerCase(Locale.ROOT))
-                .register(meters).increment();
-        return answer;
+    private HttpAnswer counted(Outcome outcome, HttpAnswer answer) {
+        return intake.counted(SENDER, outcome, answer);
     }
 
     private static String clip(String value) {

@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -84,10 +83,11 @@ public final class JiraActionsStandIn implements ResponseDefinitionTransformerV2
                 return bulkCreate(stub, body);
             }
             if (url.equals("/rest/api/3/search/jql")) {
-                return answer(stub, 200, search(body));
+                return LaggingJiraSearch.answer(stub, 200, search(body));
             }
         } catch (Exception e) {
-            return answer(stub, 400, "{\"errorMessages\":[\"stand-in could not read the request: " + e + "\"]}");
+            return LaggingJiraSearch.answer(stub, 400,
+                    "{\"errorMessages\":[\"stand-in could not read the request: " + e + "\"]}");
         }
         return stub;
     }
@@ -117,7 +117,7 @@ public final class JiraActionsStandIn implements ResponseDefinitionTransformerV2
             created.addObject().put("id", Integer.toString(20_000 + issues.size())).put("key", issue.key())
                     .put("self", "http://jira/rest/api/3/issue/" + issue.key());
         }
-        return answer(stub, 201, answer.toString());
+        return LaggingJiraSearch.answer(stub, 201, answer.toString());
     }
 
     private String search(JsonNode body) {
@@ -146,11 +146,6 @@ public final class JiraActionsStandIn implements ResponseDefinitionTransformerV2
                 });
         answer.put("isLast", true);
         return answer.toString();
-    }
-
-    private static ResponseDefinition answer(ResponseDefinition stub, int status, String body) {
-        return ResponseDefinitionBuilder.like(stub).but().withStatus(status)
-                .withHeader("Content-Type", "application/json").withBody(body).build();
     }
 
     @Override

@@ -6,9 +6,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 
 /**
  * What the service asks Jira at start about the teams of its teams file (the shipped
@@ -28,9 +28,13 @@ public final class JiraTeams {
                 .willReturn(okJson(resource("jira/actions/boards-none.json"))));
     }
 
+    /** A test resource's text, e.g. {@code jira/actions/sprints-active.json}. */
     public static String resource(String name) {
-        try {
-            return Files.readString(Path.of("src/test/resources", name));
+        try (InputStream in = JiraTeams.class.getResourceAsStream("/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -120,7 +120,8 @@ public final class LaggingJiraSearch implements ResponseDefinitionTransformerV2 
         return answer.toString();
     }
 
-    private static ResponseDefinition answer(ResponseDefinition stub, int status, String body) {
+    /** The stub's answer with this status and JSON body; its delay and other settings kept. */
+    static ResponseDefinition answer(ResponseDefinition stub, int status, String body) {
         return ResponseDefinitionBuilder.like(stub).but().withStatus(status)
                 .withHeader("Content-Type", "application/json").withBody(body).build();
     }
