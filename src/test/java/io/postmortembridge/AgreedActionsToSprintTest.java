@@ -99,7 +99,7 @@ class AgreedActionsToSprintTest {
         jira.server().resetMappings();
         JiraTeams.everyProjectExistsWithoutABoard(jira, EMAIL, TOKEN);
         jira.stubFor(authenticated(get(urlPathEqualTo("/rest/agile/1.0/board/31")))
-                .willReturn(okJson(resource("jira/actions/board-31-kanban.json"))));
+                .willReturn(okJson(JiraTeams.resource("jira/actions/board-31-kanban.json"))));
         jira.stubFor(authenticated(post(urlEqualTo("/rest/api/3/search/jql")))
                 .withRequestBody(matchingJsonPath("$.jql", containing("labels in (")))
                 .willReturn(aResponse().withTransformers(JiraActionsStandIn.NAME)));
@@ -111,9 +111,9 @@ class AgreedActionsToSprintTest {
                 .withBody("{\"id\":\"10001\",\"key\":\"PM-1\",\"self\":\"http://jira/rest/api/3/issue/10001\"}")));
         jira.stubFor(authenticated(post(urlEqualTo(BULK))).willReturn(aResponse().withTransformers(JiraActionsStandIn.NAME)));
         jira.stubFor(authenticated(get(urlPathEqualTo("/rest/agile/1.0/board"))).withQueryParam("projectKeyOrId", equalTo("PAY"))
-                .willReturn(okJson(resource("jira/actions/boards-pay-one-scrum.json"))));
+                .willReturn(okJson(JiraTeams.resource("jira/actions/boards-pay-one-scrum.json"))));
         jira.stubFor(authenticated(get(urlPathEqualTo("/rest/agile/1.0/board/12/sprint")))
-                .willReturn(okJson(resource("jira/actions/sprints-active.json"))));
+                .willReturn(okJson(JiraTeams.resource("jira/actions/sprints-active.json"))));
         jira.stubFor(authenticated(post(urlPathMatching("/rest/agile/1.0/sprint/[0-9]+/issue")))
                 .willReturn(aResponse().withStatus(204)));
         jira.stubFor(authenticated(get(urlPathEqualTo("/rest/api/3/user/search"))).withQueryParam("query", equalTo("Bob Stone"))
@@ -372,6 +372,29 @@ class AgreedActionsToSprintTest {
     }
 
     @Test
+    void malformedMistypedAndOversizedJiraWebhooksAreRefusedAndNothingIsStored() throws Exception {
+        startWithPostmortemIssue();
+        byte[] trailing = "{\"webhookEvent\":\"jira:issue_updated\"} {}".getBytes(StandardCharsets.UTF_8);
+        byte[] noKey = "{\"webhookEvent\":\"jira:issue_updated\",\"issue\":{\"fields\":{}}}".getBytes(StandardCharsets.UTF_8);
+        byte[] oversized = new byte[1024 * 1024 + 1];
+        java.util.Arrays.fill(oversized, (byte) ' ');
+
+        HttpResponse<String> malformed = postJiraWebhook(trailing);
+        HttpResponse<String> keyless = postJiraWebhook(noKey);
+        HttpResponse<String> form = bridge.post("/webhooks/jira", jiraWebhookBody(), "Content-Type",
+                "application/x-www-form-urlencoded", "X-Hub-Signature", "sha256=" + hmac(JIRA_SECRET, jiraWebhookBody()));
+        HttpResponse<String> tooBig = postJiraWebhook(oversized);
+
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(malformed.body()).get("error").asText()).contains("not one JSON document");
+        assertThat(keyless.statusCode()).isEqualTo(400);
+        assertThat(keyless.body()).contains("issue.key");
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(tooBig.statusCode()).isEqualTo(413);
+        assertThat(pushesStored()).isZero();
+    }
+
+    @Test
     void webhookOfAnIssueWithoutTheAgreedLabelIsIgnored() throws Exception {
         startWithPostmortemIssue();
         labels.remove("actions-agreed");
@@ -476,6 +499,24 @@ class AgreedActionsToSprintTest {
         assertThat(listed.get("owner").asText()).isEqualTo("Bob Stone");
         assertThat(listed.get("sprint").asText()).isEqualTo("PAY Sprint 14");
         assertThat(listed.get("status").asText()).isEqualTo("created");
+    }
+
+    @Test
+    void apiRefusesAnOversizedBodyAndTheSameActionsSentTwiceMakeOneIssue() throws Exception {
+        startWithPostmortemIssue();
+        String incident = "/api/incidents/pagerduty-" + ExampleIncident.ID + "/actions";
+        String valid = "{\"actions\": [{\"action\": \"Reject malformed postal codes in the address form\", "
+                + "\"owner\": \"Bob Stone\", \"due\": \"" + inDays(30) + "\"}]}";
+
+        assertThat(api(incident, "{\"actions\": [], \"pad\": \"" + "x".repeat(1024 * 1024) + "\"}").statusCode())
+                .isEqualTo(413);
+        assertThat(api(incident, valid).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> issues.issues().size() == 1 && pushesPending() == 0);
+        assertThat(api(incident, valid).statusCode()).as("sent again, as a client retrying would").isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> pushesStored() == 2 && pushesPending() == 0);
+        assertThat(issues.issues()).as("the action is in Jira once").hasSize(1);
+        assertThat(requests(BULK)).hasSize(1);
     }
 
     @Test
@@ -612,9 +653,5 @@ class AgreedActionsToSprintTest {
 
     private static MappingBuilder authenticated(MappingBuilder stub) {
         return stub.withBasicAuth(EMAIL, TOKEN);
-    }
-
-    private static String resource(String name) {
-        return JiraTeams.resource(name);
     }
 }

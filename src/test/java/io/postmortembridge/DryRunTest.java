@@ -95,6 +95,30 @@ class DryRunTest {
     }
 
     @Test
+    void actionsAreCheckedWithoutAnAccountButNotPushedAndJiraWebhooksAreIgnored() throws Exception {
+        try (RunningBridge bridge = RunningBridge.start(RunningBridge.defaults(RunningBridge.workDir("dry-run-actions")))) {
+            byte[] actions = ("{\"actions\": [{\"action\": \"Investigate monitoring for this scenario\", "
+                    + "\"owner\": \"TBD\", \"due\": \"2020-01-01\"}]}").getBytes(StandardCharsets.UTF_8);
+
+            var check = bridge.post("/api/postmortems/check", actions, "Content-Type", "application/json");
+            var push = bridge.post("/api/incidents/pagerduty-" + ExampleIncident.ID + "/actions", actions,
+                    "Content-Type", "application/json");
+            byte[] webhook = "{\"webhookEvent\":\"jira:issue_updated\",\"issue\":{\"key\":\"PM-1\",\"fields\":{"
+                    .concat("\"labels\":[\"actions-agreed\"],\"updated\":\"2026-12-01T10:00:00.000+0000\"}}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            var jira = bridge.post("/webhooks/jira", webhook, "Content-Type", "application/json");
+
+            assertThat(check.statusCode()).as("no API_TOKEN needed while nothing reaches Jira").isEqualTo(200);
+            assertThat(check.body()).contains("\"ok\":false", "action-vague", "owner-not-a-person", "due-past");
+            assertThat(push.statusCode()).isEqualTo(409);
+            assertThat(push.body()).contains("dry-run", "/api/postmortems/check");
+            assertThat(jira.statusCode()).isEqualTo(202);
+            assertThat(jira.body()).contains("ignored", "dry-run");
+            assertThat(bridge.outboxRows("postmortem-actions")).isEmpty();
+        }
+    }
+
+    @Test
     void storedBacklogDrainsInOneLookNotABatchPerPoll() throws IOException {
         Path workDir = RunningBridge.workDir("dry-run-backlog");
         Map<String, String> properties = RunningBridge.defaults(workDir);
